@@ -1,0 +1,44 @@
+// Demo data, seeded once on first start (SEED_DEMO=true) or by `yunling seed`. Each module adds a
+// seeder; a seeder is idempotent and returns the demo accounts it created, for the start banner.
+import { sql } from 'kysely';
+import type { Core } from './core/index.js';
+import { setDivisionDay } from './core/calendar/store.js';
+
+export interface DemoAccount {
+  role: string;
+  username: string;
+  password: string;
+  division: string;
+}
+
+type Seeder = (core: Core) => Promise<DemoAccount[]>;
+
+const SYSTEM = { id: 'system:seed' };
+
+const calendarSeeder: Seeder = async (core) => {
+  // 西双版纳傣族自治州: 泼水节 (傣历新年) is a statutory local holiday on 13–15 April.
+  for (const date of ['2026-04-13', '2026-04-14', '2026-04-15']) {
+    await setDivisionDay(core, SYSTEM, { division: '532800', date, kind: 'holiday', name: '泼水节（傣历新年）' });
+  }
+  return [];
+};
+
+export const seeders: Array<{ name: string; run: Seeder }> = [{ name: 'calendar', run: calendarSeeder }];
+
+export async function isSeeded(core: Core): Promise<boolean> {
+  const r = await core.db.selectFrom('yunling_meta').select('key').where('key', '=', 'seed.demo').executeTakeFirst();
+  return !!r;
+}
+
+export async function seedDemo(core: Core): Promise<DemoAccount[]> {
+  const accounts: DemoAccount[] = [];
+  for (const s of seeders) accounts.push(...(await s.run(core)));
+  await sql`INSERT INTO yunling_meta (key, value) VALUES ('seed.demo', ${JSON.stringify({ at: new Date().toISOString(), accounts })}::jsonb)
+    ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`.execute(core.db);
+  return accounts;
+}
+
+export async function demoAccounts(core: Core): Promise<DemoAccount[]> {
+  const r = await core.db.selectFrom('yunling_meta').select('value').where('key', '=', 'seed.demo').executeTakeFirst();
+  return ((r?.value as { accounts?: DemoAccount[] } | undefined)?.accounts ?? []);
+}
