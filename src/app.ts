@@ -12,7 +12,7 @@ import { AppError } from './core/http/errors.js';
 import { registerProblems } from './core/http/problem.js';
 import { registerAuth } from './core/http/auth.js';
 import { registerMetrics } from './core/http/metrics.js';
-import { formats as ajvFormats } from './core/validators/index.js';
+import { validatorCompiler } from './core/http/validator.js';
 import { opsRoutes } from './core/routes/ops.js';
 import { divisionRoutes } from './core/routes/divisions.js';
 import { calendarRoutes } from './core/routes/calendar.js';
@@ -28,17 +28,16 @@ export async function buildApp(core: Core): Promise<App> {
     loggerInstance: core.log as unknown as FastifyBaseLogger,
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
-    requestIdHeader: 'x-request-id',
+    // The header is read in genReqId, which accepts only a safe value (a client cannot inject log noise).
+    requestIdHeader: false,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    ajv: {
-      customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false, useDefaults: true, formats: ajvFormats },
-    },
     return503OnClosing: true,
   }) as unknown as FastifyInstance;
 
+  app.setValidatorCompiler(validatorCompiler());
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
