@@ -31,6 +31,8 @@ export async function freshDatabase(): Promise<TestDatabase> {
     const url = new URL(adminUrl);
     url.pathname = `/${name}`;
     const pool = new pg.Pool({ connectionString: url.toString(), max: 8 });
+    // Dropping the database at the end terminates idle connections; that is expected.
+    pool.on('error', () => {});
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return {
       kind: 'postgresql', db, pool, url: url.toString(),

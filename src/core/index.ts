@@ -6,6 +6,7 @@ import pino, { type Logger } from 'pino';
 import type { Config } from './config.js';
 import { createDatabase, type Database } from './db/index.js';
 import { migrateToLatest } from './db/migrate.js';
+import { grantApplicationRole, roleOf } from './db/roles.js';
 import type { Db } from './db/types.js';
 import { allMigrations } from '../migrations.js';
 import { systemClock, type Clock } from './clock.js';
@@ -67,6 +68,7 @@ export async function createCore(config: Config, opts: CoreOptions = {}): Promis
       const ownerDb = config.databaseOwnerUrl && database.kind === 'postgresql' ? await createDatabase({ ...config, databaseUrl: config.databaseOwnerUrl, databasePoolSize: 1 }) : null;
       try {
         migrations = await migrateToLatest((ownerDb ?? database).db, allMigrations);
+        if (ownerDb && roleOf(config.databaseUrl!) !== roleOf(config.databaseOwnerUrl!)) await grantApplicationRole(ownerDb.db, roleOf(config.databaseUrl!));
       } finally {
         await ownerDb?.close();
       }

@@ -5,6 +5,7 @@ import { testCore, onPostgres, type TestCore } from '../../../test/db.js';
 import { recordChange } from './record.js';
 import { sealAll, maybeCheckpoint } from './sealer.js';
 import { verifyAudit } from './verify.js';
+import { grantApplicationRole } from '../db/roles.js';
 
 let t: TestCore;
 
@@ -135,11 +136,11 @@ describe('audit chain', () => {
 
 // PostgreSQL roles do not exist in the embedded engine; this runs in the PostgreSQL pass of CI.
 if (onPostgres) describe('audit privileges on PostgreSQL', () => {
-  it('an application role with the documented grants cannot UPDATE or DELETE audit rows even with triggers off', async () => {
+  it('the application role granted by grantApplicationRole cannot UPDATE, DELETE or TRUNCATE audit rows nor disable the triggers', async () => {
     const role = `yunling_app_${Math.random().toString(36).slice(2, 8)}`;
     await sql.raw(`CREATE ROLE ${role} LOGIN`).execute(t.core.db);
     try {
-      await sql.raw(`GRANT SELECT, INSERT ON audit_log, audit_seal, audit_checkpoint TO ${role}`).execute(t.core.db);
+      await grantApplicationRole(t.core.db, role);
       const url = new URL((t.core.database as { url?: string }).url!);
       url.username = role;
       const c = new pg.Client({ connectionString: url.toString() });
@@ -148,6 +149,11 @@ if (onPostgres) describe('audit privileges on PostgreSQL', () => {
         await expect(c.query(`UPDATE audit_log SET actor = 'x' WHERE seq = 1`)).rejects.toThrow(/permission denied/);
         await expect(c.query(`DELETE FROM audit_seal WHERE pos = 1`)).rejects.toThrow(/permission denied/);
         await expect(c.query(`ALTER TABLE audit_log DISABLE TRIGGER USER`)).rejects.toThrow(/must be owner/);
+        await expect(c.query(`TRUNCATE audit_checkpoint`)).rejects.toThrow(/permission denied/);
+        // …while ordinary writes, including new audit entries, work.
+        await c.query(`INSERT INTO audit_log (actor, action) VALUES ('user:app', 'test.write')`);
+        await c.query(`INSERT INTO outbox (type, aggregate_type, aggregate_id) VALUES ('test.x', 'x', '1')`);
+        await c.query(`UPDATE outbox SET attempts = 1 WHERE aggregate_id = '1'`);
       } finally {
         await c.end();
       }

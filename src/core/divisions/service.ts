@@ -1,6 +1,6 @@
 // Divisions in the database, and the scoping helper every module uses to keep a county's rows
 // in that county: a scope is a division code; rows match when their code lies in its subtree.
-import { sql, type ExpressionBuilder, type RawBuilder } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool } from 'kysely';
 import type { Db, Executor } from '../db/types.js';
 import { datasetVersion, loadProvince } from './dataset.js';
 
@@ -36,11 +36,10 @@ export function isWithin(code: string | null | undefined, scope: string): boolea
  *   db.selectFrom('case').where(inDivisions('case.division', actor.scopes))
  * No scope at all means no rows (deny by default).
  */
-export function inDivisions<DB, TB extends keyof DB>(column: string, scopes: string[]) {
-  return (eb: ExpressionBuilder<DB, TB>) => {
-    if (scopes.length === 0) return sql<boolean>`false`;
-    const ors = scopes.map((s) => sql<boolean>`${sql.ref(column)} LIKE ${scopePrefix(s) + '%'}`);
-    return eb.or(ors as any);
+export function inDivisions(column: string, scopes: string[]): (eb: ExpressionBuilder<any, any>) => Expression<SqlBool> {
+  return (eb) => {
+    if (scopes.length === 0) return sql<SqlBool>`false`;
+    return eb.or(scopes.map((s) => sql<SqlBool>`${sql.ref(column)} LIKE ${scopePrefix(s) + '%'}`));
   };
 }
 
