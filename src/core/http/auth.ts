@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from './errors.js';
 import type { Actor } from '../audit/record.js';
+import { isWithin } from '../divisions/service.js';
 
 export interface Principal {
   /** `user:<uuid>`, `client:<id>`, `system:<component>`. */
@@ -37,6 +38,14 @@ export function hasPermission(p: Principal, permission: string): boolean {
   if (p.permissions.has(permission) || p.permissions.has('*')) return true;
   const [mod] = permission.split(':');
   return p.permissions.has(`${mod}:*`);
+}
+
+/** Refuses (403) when `division` lies outside every division subtree the caller may act in. */
+export function requireScope(request: FastifyRequest, division: string): void {
+  const p = request.principal;
+  if (!p || !p.scopes.some((s) => isWithin(division, s))) {
+    throw new AppError('FORBIDDEN', { 'zh-CN': `您无权操作行政区划 ${division} 的数据`, en: `You may not act in division ${division}` });
+  }
 }
 
 export function actorOf(request: FastifyRequest): Actor {

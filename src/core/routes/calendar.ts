@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@fastify/type-provider-typebox';
 import type { Core } from '../index.js';
 import { AppError } from '../http/errors.js';
-import { actorOf } from '../http/auth.js';
+import { actorOf, requireScope } from '../http/auth.js';
 import { getDivision } from '../divisions/service.js';
 import { deleteDivisionDay, setDivisionDay } from '../calendar/store.js';
 import { cstInstant } from '../calendar/index.js';
@@ -90,6 +90,7 @@ export const calendarRoutes = (core: Core) => async (app: FastifyInstance) => {
   }, async (req) => {
     const { code, date } = req.params as { code: string; date: string };
     const body = req.body as { kind: 'holiday' | 'workday'; name: string };
+    requireScope(req, code);
     await requireDivision(core, code);
     await setDivisionDay(core, actorOf(req), { division: code, date, kind: body.kind, name: body.name });
     return core.calendar.dayInfo(date, code);
@@ -100,6 +101,7 @@ export const calendarRoutes = (core: Core) => async (app: FastifyInstance) => {
     schema: { tags, summary: '删除地方日历设置 Remove a local override', params: DayParams },
   }, async (req, reply) => {
     const { code, date } = req.params as { code: string; date: string };
+    requireScope(req, code);
     if (!(await deleteDivisionDay(core, actorOf(req), code, date))) throw new AppError('NOT_FOUND');
     return reply.code(204).send();
   });
