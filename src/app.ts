@@ -17,6 +17,7 @@ import { opsRoutes } from './core/routes/ops.js';
 import { divisionRoutes } from './core/routes/divisions.js';
 import { calendarRoutes } from './core/routes/calendar.js';
 import { auditRoutes } from './core/routes/audit.js';
+import { identity, ensureRoles } from './platform/identity/index.js';
 
 export type App = FastifyInstance;
 
@@ -64,6 +65,10 @@ export async function buildApp(core: Core): Promise<App> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
   registerMetrics(app, core);
+
+  await ensureRoles(core);
+  const id = identity(core);
+  await id.register(app);
 
   await app.register(opsRoutes(core));
   await app.register(divisionRoutes(core));

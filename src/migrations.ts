@@ -1,5 +1,6 @@
 // Every module's migrations, in one list. A new module appends its own array here.
 import type { NamedMigration } from './core/db/migrate.js';
 import { coreMigrations } from './core/db/core-migrations.js';
+import { identityMigrations } from './platform/identity/migrations.js';
 
-export const allMigrations: NamedMigration[] = [...coreMigrations].sort((a, b) => a.name.localeCompare(b.name));
+export const allMigrations: NamedMigration[] = [...coreMigrations, ...identityMigrations].sort((a, b) => a.name.localeCompare(b.name));

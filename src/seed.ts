@@ -3,6 +3,7 @@
 import { sql } from 'kysely';
 import type { Core } from './core/index.js';
 import { setDivisionDay } from './core/calendar/store.js';
+import { seedIdentity } from './platform/identity/seed.js';
 
 export interface DemoAccount {
   role: string;
@@ -23,7 +24,10 @@ const calendarSeeder: Seeder = async (core) => {
   return [];
 };
 
-export const seeders: Array<{ name: string; run: Seeder }> = [{ name: 'calendar', run: calendarSeeder }];
+export const seeders: Array<{ name: string; run: Seeder }> = [
+  { name: 'calendar', run: calendarSeeder },
+  { name: 'identity', run: seedIdentity },
+];
 
 export async function isSeeded(core: Core): Promise<boolean> {
   const r = await core.db.selectFrom('yunling_meta').select('key').where('key', '=', 'seed.demo').executeTakeFirst();

@@ -7,6 +7,14 @@ import { AppError } from './errors.js';
 import type { Actor } from '../audit/record.js';
 import { isWithin } from '../divisions/service.js';
 
+/** One role assignment as seen by access control: these permissions, in this subtree. */
+export interface Grant {
+  role: string;
+  permissions: Set<string>;
+  division: string;
+  department?: string | null;
+}
+
 export interface Principal {
   /** `user:<uuid>`, `client:<id>`, `system:<component>`. */
   id: string;
@@ -17,6 +25,11 @@ export interface Principal {
   scopes: string[];
   department?: string | null;
   onBehalfOf?: string | null;
+  /** Per-assignment permissions and scopes; when present, scope checks use the permission's own scopes. */
+  grants?: Grant[];
+  /** Account kind details for claims and display. */
+  accountType?: 'citizen' | 'enterprise' | 'staff';
+  mfa?: boolean;
 }
 
 export type Authenticator = (request: FastifyRequest) => Promise<Principal | null>;
@@ -40,10 +53,25 @@ export function hasPermission(p: Principal, permission: string): boolean {
   return p.permissions.has(`${mod}:*`);
 }
 
-/** Refuses (403) when `division` lies outside every division subtree the caller may act in. */
-export function requireScope(request: FastifyRequest, division: string): void {
+function grantAllows(g: Grant, permission: string): boolean {
+  if (g.permissions.has(permission) || g.permissions.has('*')) return true;
+  return g.permissions.has(`${permission.split(':')[0]}:*`);
+}
+
+/** The division subtrees in which `p` holds `permission` (what a list query must be limited to). */
+export function scopesFor(p: Principal, permission: string): string[] {
+  if (!p.grants) return hasPermission(p, permission) ? p.scopes : [];
+  return p.grants.filter((g) => grantAllows(g, permission)).map((g) => g.division);
+}
+
+/**
+ * Refuses (403) when `division` lies outside every subtree where the caller holds `permission`
+ * (or, without a permission, outside every subtree the caller may act in).
+ */
+export function requireScope(request: FastifyRequest, division: string, permission?: string): void {
   const p = request.principal;
-  if (!p || !p.scopes.some((s) => isWithin(division, s))) {
+  const scopes = p ? (permission ? scopesFor(p, permission) : p.scopes) : [];
+  if (!scopes.some((s) => isWithin(division, s))) {
     throw new AppError('FORBIDDEN', { 'zh-CN': `您无权操作行政区划 ${division} 的数据`, en: `You may not act in division ${division}` });
   }
 }
@@ -61,15 +89,21 @@ export function registerAuth(app: FastifyInstance): void {
   app.decorateRequest('principal', null);
   app.addHook('preHandler', async (request) => {
     const cfg = request.routeOptions.config ?? {};
-    // Fastify's own 404 handler and documentation routes carry no config; they are public.
-    if (!request.routeOptions.url || cfg.public || request.routeOptions.url.startsWith('/docs')) return;
+    // Fastify's own 404 handler and the documentation routes carry no config; they are public.
+    const isPublic = !request.routeOptions.url || !!cfg.public || request.routeOptions.url.startsWith('/docs');
+    // Public routes still learn who is calling (a sign-in page, "who am I"), but never fail on it.
     for (const a of app.authenticators) {
-      const p = await a(request);
-      if (p) {
-        request.principal = p;
-        break;
+      try {
+        const p = await a(request);
+        if (p) {
+          request.principal = p;
+          break;
+        }
+      } catch (err) {
+        if (!isPublic) throw err;
       }
     }
+    if (isPublic) return;
     if (!cfg.permission) throw new AppError('FORBIDDEN', { 'zh-CN': '该接口未声明访问权限', en: 'This endpoint declares no permission' });
     if (!request.principal) throw new AppError('UNAUTHENTICATED');
     if (!hasPermission(request.principal, cfg.permission)) throw new AppError('FORBIDDEN', undefined, undefined, { permission: cfg.permission });

@@ -90,7 +90,7 @@ export const calendarRoutes = (core: Core) => async (app: FastifyInstance) => {
   }, async (req) => {
     const { code, date } = req.params as { code: string; date: string };
     const body = req.body as { kind: 'holiday' | 'workday'; name: string };
-    requireScope(req, code);
+    requireScope(req, code, 'core:calendar.write');
     await requireDivision(core, code);
     await setDivisionDay(core, actorOf(req), { division: code, date, kind: body.kind, name: body.name });
     return core.calendar.dayInfo(date, code);
@@ -101,7 +101,7 @@ export const calendarRoutes = (core: Core) => async (app: FastifyInstance) => {
     schema: { tags, summary: '删除地方日历设置 Remove a local override', params: DayParams },
   }, async (req, reply) => {
     const { code, date } = req.params as { code: string; date: string };
-    requireScope(req, code);
+    requireScope(req, code, 'core:calendar.write');
     if (!(await deleteDivisionDay(core, actorOf(req), code, date))) throw new AppError('NOT_FOUND');
     return reply.code(204).send();
   });

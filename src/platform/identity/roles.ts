@@ -1,0 +1,62 @@
+// The permission catalog and the built-in roles. A permission is `<module>:<resource>.<verb>`;
+// a route declares the one it needs; a role bundles permissions; a role ASSIGNMENT binds a role to
+// an account within a division subtree (and optionally one department). Deny by default.
+export const PERMISSIONS = {
+  'core:calendar.write': '设置地方节假日 / set local holidays',
+  'core:audit.read': '查看审计日志 / read the audit log',
+  'core:webhook.manage': '管理 Webhook / manage webhooks',
+  'core:ops.read': '查看运行状态 / read operations status',
+  'identity:account.read': '查看账号 / read accounts',
+  'identity:account.manage': '管理账号 / create and change accounts',
+  'identity:role.assign': '授予角色 / assign roles',
+  'identity:client.manage': '管理接入系统 / manage OIDC clients',
+  'identity:session.revoke': '强制下线 / revoke sessions',
+  'org:department.read': '查看组织机构 / read departments',
+  'org:department.manage': '管理组织机构 / manage departments and staff placement',
+  'services:application.create': '提交申请 / submit applications',
+  'services:application.read-own': '查看本人申请 / read own applications',
+  'services:case.read': '查看办件 / read cases',
+  'services:case.accept': '受理办件 / accept cases',
+  'services:case.approve': '审批办件 / approve cases',
+  'hotline:order.create': '登记工单 / register work orders',
+  'hotline:order.read': '查看工单 / read work orders',
+  'hotline:order.dispatch': '派发工单 / dispatch work orders',
+  'hotline:order.handle': '办理工单 / handle work orders',
+  'hotline:kb.read': '查看知识库 / read the knowledge base',
+  'hotline:kb.manage': '维护知识库 / maintain the knowledge base',
+  'data:catalog.read': '查看数据目录 / read the data catalog',
+  'data:catalog.manage': '维护数据目录 / maintain the data catalog',
+  'data:share.approve': '审批共享申请 / approve sharing requests',
+} as const;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export interface RoleDefinition {
+  code: string;
+  nameZh: string;
+  nameEn: string;
+  /** Holders must pass a TOTP second factor (admin and approval roles). */
+  requiresMfa: boolean;
+  permissions: string[];
+}
+
+const readAll = (Object.keys(PERMISSIONS) as string[]).filter((p) => /\.(read|read-own)$/.test(p));
+
+export const BUILTIN_ROLES: RoleDefinition[] = [
+  { code: 'citizen', nameZh: '自然人', nameEn: 'Citizen', requiresMfa: false, permissions: ['services:application.create', 'services:application.read-own', 'hotline:order.create'] },
+  { code: 'enterprise', nameZh: '法人', nameEn: 'Enterprise', requiresMfa: false, permissions: ['services:application.create', 'services:application.read-own', 'hotline:order.create'] },
+  { code: 'window_clerk', nameZh: '窗口工作人员', nameEn: 'Window clerk', requiresMfa: false, permissions: ['services:case.read', 'services:case.accept', 'services:application.create', 'org:department.read'] },
+  { code: 'approver', nameZh: '审批人员', nameEn: 'Approver', requiresMfa: true, permissions: ['services:case.read', 'services:case.approve', 'org:department.read'] },
+  { code: 'department_admin', nameZh: '部门管理员', nameEn: 'Department administrator', requiresMfa: true, permissions: ['identity:account.read', 'identity:account.manage', 'identity:role.assign', 'identity:session.revoke', 'org:department.read', 'org:department.manage', 'core:calendar.write'] },
+  { code: 'hotline_operator', nameZh: '热线话务员', nameEn: 'Hotline operator', requiresMfa: false, permissions: ['hotline:order.create', 'hotline:order.read', 'hotline:kb.read'] },
+  { code: 'hotline_dispatcher', nameZh: '热线派单员', nameEn: 'Hotline dispatcher', requiresMfa: false, permissions: ['hotline:order.read', 'hotline:order.dispatch', 'hotline:kb.read'] },
+  { code: 'data_steward', nameZh: '数据管理员', nameEn: 'Data steward', requiresMfa: false, permissions: ['data:catalog.read', 'data:catalog.manage', 'data:share.approve'] },
+  // Read-only by construction: only `.read` permissions, never a write.
+  { code: 'auditor', nameZh: '审计员', nameEn: 'Auditor', requiresMfa: false, permissions: [...readAll, 'core:audit.read'] },
+  // Everything the catalog offers; erasing audit is not a permission at all (the database refuses it).
+  { code: 'system_admin', nameZh: '系统管理员', nameEn: 'System administrator', requiresMfa: true, permissions: ['*'] },
+];
+
+export function roleByCode(code: string): RoleDefinition | undefined {
+  return BUILTIN_ROLES.find((r) => r.code === code);
+}
