@@ -18,6 +18,7 @@ import { divisionRoutes } from './core/routes/divisions.js';
 import { calendarRoutes } from './core/routes/calendar.js';
 import { auditRoutes } from './core/routes/audit.js';
 import { identity, ensureRoles } from './platform/identity/index.js';
+import { notifyRoutes, registerNotify } from './platform/notify/index.js';
 
 export type App = FastifyInstance;
 
@@ -66,10 +67,12 @@ export async function buildApp(core: Core): Promise<App> {
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
   registerMetrics(app, core);
 
+  registerNotify(core);
   await ensureRoles(core);
   const id = identity(core);
   await id.register(app);
 
+  await app.register(notifyRoutes(core));
   await app.register(opsRoutes(core));
   await app.register(divisionRoutes(core));
   await app.register(calendarRoutes(core));

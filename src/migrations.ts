@@ -2,5 +2,6 @@
 import type { NamedMigration } from './core/db/migrate.js';
 import { coreMigrations } from './core/db/core-migrations.js';
 import { identityMigrations } from './platform/identity/migrations.js';
+import { notifyMigrations } from './platform/notify/index.js';
 
-export const allMigrations: NamedMigration[] = [...coreMigrations, ...identityMigrations].sort((a, b) => a.name.localeCompare(b.name));
+export const allMigrations: NamedMigration[] = [...coreMigrations, ...identityMigrations, ...notifyMigrations].sort((a, b) => a.name.localeCompare(b.name));

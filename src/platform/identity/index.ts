@@ -9,6 +9,8 @@ import { BUILTIN_ROLES } from './roles.js';
 import { findSession, sessionToken } from './sessions.js';
 import { loadPrincipal } from './principal.js';
 import { identityRoutes, type SignInContinuation } from './routes.js';
+import { smsRoutes } from './sms.js';
+import { delegationRoutes } from './delegation-routes.js';
 import './tables.js';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -45,6 +47,8 @@ export function identity(core: Core): IdentityPlugin {
         return loadPrincipal(core, s.accountId, { mfa: s.mfa, actingFor: s.actingFor });
       });
       await app.register(identityRoutes(core, continuation));
+      await app.register(smsRoutes(core));
+      await app.register(delegationRoutes(core));
     },
   };
 }

@@ -11,6 +11,7 @@ export const PERMISSIONS = {
   'identity:role.assign': '授予角色 / assign roles',
   'identity:client.manage': '管理接入系统 / manage OIDC clients',
   'identity:session.revoke': '强制下线 / revoke sessions',
+  'identity:delegation.manage': '委托他人代办 / delegate and act for others',
   'org:department.read': '查看组织机构 / read departments',
   'org:department.manage': '管理组织机构 / manage departments and staff placement',
   'services:application.create': '提交申请 / submit applications',
@@ -43,8 +44,8 @@ export interface RoleDefinition {
 const readAll = (Object.keys(PERMISSIONS) as string[]).filter((p) => /\.(read|read-own)$/.test(p));
 
 export const BUILTIN_ROLES: RoleDefinition[] = [
-  { code: 'citizen', nameZh: '自然人', nameEn: 'Citizen', requiresMfa: false, permissions: ['services:application.create', 'services:application.read-own', 'hotline:order.create'] },
-  { code: 'enterprise', nameZh: '法人', nameEn: 'Enterprise', requiresMfa: false, permissions: ['services:application.create', 'services:application.read-own', 'hotline:order.create'] },
+  { code: 'citizen', nameZh: '自然人', nameEn: 'Citizen', requiresMfa: false, permissions: ['services:application.create', 'services:application.read-own', 'hotline:order.create', 'identity:delegation.manage'] },
+  { code: 'enterprise', nameZh: '法人', nameEn: 'Enterprise', requiresMfa: false, permissions: ['services:application.create', 'services:application.read-own', 'hotline:order.create', 'identity:delegation.manage'] },
   { code: 'window_clerk', nameZh: '窗口工作人员', nameEn: 'Window clerk', requiresMfa: false, permissions: ['services:case.read', 'services:case.accept', 'services:application.create', 'org:department.read'] },
   { code: 'approver', nameZh: '审批人员', nameEn: 'Approver', requiresMfa: true, permissions: ['services:case.read', 'services:case.approve', 'org:department.read'] },
   { code: 'department_admin', nameZh: '部门管理员', nameEn: 'Department administrator', requiresMfa: true, permissions: ['identity:account.read', 'identity:account.manage', 'identity:role.assign', 'identity:session.revoke', 'org:department.read', 'org:department.manage', 'core:calendar.write'] },
