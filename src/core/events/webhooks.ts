@@ -1,6 +1,8 @@
 // Signed outgoing webhooks for other government systems. A durable subscriber turns each matching
-// event into one delivery job per webhook (key webhook:<id>:<event>, so a redelivered event does
-// not double-send); the job POSTs the event and retries with backoff until the receiver says 2xx.
+// event into one delivery job per webhook (key webhook:<id>:<event>; the subscriber records the
+// event with consumeOnce, so a redelivered event does not double-send); the job POSTs the event
+// and retries with backoff (10 s · 2^(n-1), at most 6 h, 12 attempts) until the receiver says 2xx.
+// Every attempt is a webhook_delivery row. A webhook disabled meanwhile gets nothing.
 // Signature: X-Yunling-Signature: t=<unix seconds>,<alg>=<hex HMAC(secret, "<t>.<body>")>,
 // alg = hmac-sm3 (CRYPTO_PROFILE=sm) or hmac-sha256 (intl). Receivers should reject old t.
 import { randomBytes } from 'node:crypto';
@@ -10,8 +12,11 @@ import type { Actor } from '../audit/record.js';
 import { recordChange } from '../audit/record.js';
 import { matches, rowToEvent, type YunlingEvent } from './types.js';
 import { isWithin } from '../divisions/service.js';
+import { consumeOnce } from './bus.js';
+import { errorMessage } from '../jobs/error-message.js';
 
 export const WEBHOOK_JOB = 'core.webhook.deliver';
+export const WEBHOOK_TIMEOUT_MS = 10_000;
 
 export interface WebhookInput {
   name: string;
@@ -58,16 +63,22 @@ export async function listWebhooks(core: Core) {
 export function registerWebhooks(core: Core): void {
   core.events.subscribe('core.webhooks', '>', async (event: YunlingEvent) => {
     if (event.type.startsWith('core.webhook.')) return;
-    const hooks = await core.db.selectFrom('webhook').select(['id', 'event_types', 'division']).where('active', '=', true).execute();
-    for (const h of hooks) {
-      if (!h.event_types.some((p) => matches(p, event.type))) continue;
-      if (h.division && !isWithin(event.division, h.division)) continue;
-      await core.jobs.schedule(core.db, WEBHOOK_JOB, { webhookId: h.id, eventId: event.id }, { inMs: 0 }, { key: `webhook:${h.id}:${event.id}`, maxAttempts: 12 });
-    }
+    const hooks = (await core.db.selectFrom('webhook').select(['id', 'event_types', 'division']).where('active', '=', true).execute())
+      .filter((h) => h.event_types.some((p) => matches(p, event.type)) && (!h.division || isWithin(event.division, h.division)));
+    if (hooks.length === 0) return;
+    // consumeOnce: a redelivered event schedules nothing (the delivery job's key alone would not
+    // stop a second send once the first delivery job is done).
+    await core.db.transaction().execute(async (tx) => {
+      if (!(await consumeOnce(tx, 'core.webhooks', event.id))) return;
+      for (const h of hooks) {
+        await core.jobs.schedule(tx, WEBHOOK_JOB, { webhookId: h.id, eventId: event.id }, { inMs: 0 }, { key: `webhook:${h.id}:${event.id}`, maxAttempts: 12, division: event.division });
+      }
+    });
   });
 
   core.jobs.define(WEBHOOK_JOB, {
     maxAttempts: 12,
+    leaseMs: 60_000,
     backoffMs: (n) => Math.min(10_000 * 2 ** (n - 1), 6 * 3_600_000),
     handler: async (job) => {
       const { webhookId, eventId } = job.payload as { webhookId: string; eventId: string };
@@ -94,13 +105,13 @@ export function registerWebhooks(core: Core): void {
             'x-yunling-signature': signatureHeader(core, secret, body, t),
           },
           body,
-          signal: AbortSignal.timeout(10_000),
+          signal: AbortSignal.any([job.signal, AbortSignal.timeout(WEBHOOK_TIMEOUT_MS)]),
         });
         status = res.status;
         await res.arrayBuffer().catch(() => undefined);
         if (!res.ok) error = `receiver answered ${res.status}`;
       } catch (err) {
-        error = (err as Error).message;
+        error = errorMessage(err);
       }
       await core.db.insertInto('webhook_delivery').values({ webhook_id: hook.id, event_id: event.id, attempt: job.attempts, status, error, duration_ms: Date.now() - started }).execute();
       if (error) throw new Error(error);
