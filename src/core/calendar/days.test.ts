@@ -234,16 +234,4 @@ describe('workingDaysBetween', () => {
     }
   });
 });
-
-describe('performance', () => {
-  it('addWorkingDays for n ≤ 60 runs in microseconds', () => {
-    const base = at('2025-01-01T09:00:00').getTime();
-    for (let i = 0; i < 2000; i++) cal.addWorkingDays(new Date(base + i * 3_600_000), 1 + (i % 60));
-    const runs = 20_000;
-    const t0 = performance.now();
-    for (let i = 0; i < runs; i++) cal.addWorkingDays(new Date(base + (i % 700) * 86_400_000), 1 + (i % 60));
-    const perCallUs = ((performance.now() - t0) * 1000) / runs;
-    console.log(`addWorkingDays n≤60: ${perCallUs.toFixed(2)} µs/call`);
-    expect(perCallUs).toBeLessThan(50);
-  });
 });

@@ -250,9 +250,7 @@ describe('leases', () => {
       }),
     });
     await core.jobs.schedule(core.db, 'test.hang', {}, { inMs: 0 });
-    const started = Date.now();
     expect(await core.jobs.runDue()).toBe(1);
-    expect(Date.now() - started).toBeLessThan(5000);
     expect(aborted).toBe(true);
     expect((await jobRow(`name = 'test.hang'`))[0]).toMatchObject({ status: 'pending', attempts: 1, last_error: 'job outran its lease of 50 ms' });
   });
