@@ -2,6 +2,6 @@
 import type { NamedMigration } from './core/db/migrate.js';
 import { coreMigrations } from './core/db/core-migrations.js';
 import { identityMigrations } from './platform/identity/migrations.js';
+import { orgMigrations } from './platform/org/migrations.js';
 import { notifyMigrations } from './platform/notify/index.js';
 
-export const allMigrations: NamedMigration[] = [...coreMigrations, ...identityMigrations, ...notifyMigrations].sort((a, b) => a.name.localeCompare(b.name));
