@@ -5,3 +5,4 @@ import { identityMigrations } from './platform/identity/migrations.js';
 import { orgMigrations } from './platform/org/migrations.js';
 import { notifyMigrations } from './platform/notify/index.js';
 
+export const allMigrations: NamedMigration[] = [...coreMigrations, ...identityMigrations, ...orgMigrations, ...notifyMigrations].sort((a, b) => a.name.localeCompare(b.name));
