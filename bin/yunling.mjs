@@ -9,5 +9,8 @@ if (!existsSync(main)) {
   process.exit(1);
 }
 const { run } = await import(main);
-const code = await run(process.argv.slice(2));
-if (code !== undefined) process.exitCode = code;
+const code = (await run(process.argv.slice(2))) ?? 0;
+process.exitCode = code;
+// Every command closes what it opened, so the process normally ends here by itself; should a
+// library leave a handle open, end anyway rather than hang a script or a systemd unit.
+setTimeout(() => process.exit(code), 2000).unref();

@@ -81,11 +81,14 @@ function read(env: Env, name: string): string | undefined {
   return v === undefined || v.trim() === '' ? undefined : v.trim();
 }
 
+/** A value quoted for an error message: always one line, whatever it holds. */
+const show = (raw: string) => JSON.stringify(raw.length > 80 ? `${raw.slice(0, 80)}…` : raw);
+
 function int(env: Env, name: string, def: number, min: number, max: number): number {
   const raw = read(env, name);
   if (raw === undefined) return def;
   if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-    throw new ConfigError(name, `${name}="${raw}" — must be an integer between ${min} and ${max}`);
+    throw new ConfigError(name, `${name}=${show(raw)} — must be an integer between ${min} and ${max}`);
   }
   return Number(raw);
 }
@@ -95,14 +98,14 @@ function bool(env: Env, name: string, def: boolean): boolean {
   if (raw === undefined) return def;
   if (/^(1|true|yes|on)$/i.test(raw)) return true;
   if (/^(0|false|no|off)$/i.test(raw)) return false;
-  throw new ConfigError(name, `${name}="${raw}" — must be true or false`);
+  throw new ConfigError(name, `${name}=${show(raw)} — must be true or false`);
 }
 
 function oneOf<T extends string>(env: Env, name: string, def: T, allowed: readonly T[]): T {
   const raw = read(env, name);
   if (raw === undefined) return def;
   if (!(allowed as readonly string[]).includes(raw)) {
-    throw new ConfigError(name, `${name}="${raw}" — must be one of ${allowed.join(', ')}`);
+    throw new ConfigError(name, `${name}=${show(raw)} — must be one of ${allowed.join(', ')}`);
   }
   return raw as T;
 }
@@ -134,15 +137,20 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const natsStream = read(env, 'NATS_STREAM') ?? 'YUNLING';
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(natsStream)) {
-    throw new ConfigError('NATS_STREAM', `NATS_STREAM="${natsStream}" — must be 1–64 letters, digits, _ or -`);
+    throw new ConfigError('NATS_STREAM', `NATS_STREAM=${show(natsStream)} — must be 1–64 letters, digits, _ or -`);
+  }
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const databaseOwnerUrl = url(env, 'DATABASE_OWNER_URL', ['postgres:', 'postgresql:']);
+  if (databaseOwnerUrl && !databaseUrl) {
+    throw new ConfigError('DATABASE_OWNER_URL', 'DATABASE_OWNER_URL is set but DATABASE_URL is not — set both (owner and application role) or neither (embedded database)');
   }
   return {
     port,
     host,
     baseUrl,
     dataDir,
-    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
-    databaseOwnerUrl: url(env, 'DATABASE_OWNER_URL', ['postgres:', 'postgresql:']),
+    databaseUrl,
+    databaseOwnerUrl,
     databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 500),
     cryptoProfile,
     masterKey,

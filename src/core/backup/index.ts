@@ -1,24 +1,38 @@
 // Logical backup and restore that work across engines (PGlite ⇄ PostgreSQL): a gzip'd NDJSON file
-// with a header (format, version, migrations), then per table its columns and its rows, every value
-// in PostgreSQL's own text form (lossless: timestamptz with offset, bytea hex, jsonb text, floats
-// shortest-exact). Restore migrates an EMPTY database to the backup's migration, inserts every
-// table in foreign-key order with casts to the column types, resets identity sequences, then
-// migrates to the latest schema. The audit chain therefore verifies after a restore.
+// with a header (format, version, migrations, sequences, highest transaction id), then per table
+// its columns and its rows, every value in PostgreSQL's own text form (lossless: timestamptz in
+// UTC, bytea hex, jsonb text, floats shortest-exact, xid8 decimal), then a trailer with the row
+// count. The whole backup is ONE repeatable-read snapshot. Restore refuses a database that holds
+// data, migrates it to the backup's migration, inserts every table in foreign-key order in ONE
+// transaction (checking every count and the gzip checksum before it commits), continues every
+// sequence after the restored values, moves the transaction-id counter past the restored audit
+// entries, then migrates to the latest schema. The audit chain therefore verifies after a
+// restore and keeps sealing new entries. See README.md.
 import fs from 'node:fs';
-import readline from 'node:readline';
-import { createGunzip, createGzip } from 'node:zlib';
+import { PassThrough, pipeline as pipelineCb } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { once } from 'node:events';
+import { StringDecoder } from 'node:string_decoder';
+import { createGunzip, createGzip } from 'node:zlib';
 import { sql } from 'kysely';
 import type { Db } from '../db/types.js';
-import { migrateTo, migrateToLatest, migrationStatus, type NamedMigration } from '../db/migrate.js';
+import { migrateTo, migrateToLatest, type NamedMigration } from '../db/migrate.js';
 
-const FORMAT = 'yunling-backup';
+export const BACKUP_FORMAT = 'yunling-backup';
+export const BACKUP_FORMAT_VERSION = 1;
+/** Bookkeeping that belongs to the database, not to the data: never backed up or restored. */
 const SKIP = new Set(['kysely_migration', 'kysely_migration_lock', 'leader_lease']);
+const BATCH = 2000;
+/** Transaction ids restore may burn to move the counter past the backup's (≈100k per second). */
+export const MAX_XID_ADVANCE = 50_000_000;
+
+type Ex = Db;
 
 interface Column {
   name: string;
   type: string;
   identity: boolean;
+  collatable: boolean;
 }
 
 interface TableInfo {
@@ -26,41 +40,74 @@ interface TableInfo {
   columns: Column[];
   pk: string[];
   deps: string[];
+  selfRef: boolean;
 }
 
-async function tables(db: Db): Promise<TableInfo[]> {
-  const cols = (await sql<{ table: string; name: string; type: string; identity: string; generated: string }>`
-    SELECT c.relname AS table, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, a.attidentity AS identity, a.attgenerated AS generated
+export interface SequenceState {
+  table: string;
+  column: string;
+  lastValue: string;
+  isCalled: boolean;
+}
+
+export interface BackupHeader {
+  format: typeof BACKUP_FORMAT;
+  formatVersion: number;
+  yunling: string;
+  engine: string;
+  createdAt: string;
+  migrations: string[];
+  tables: string[];
+  sequences: SequenceState[];
+  /** Highest xid8 value stored in any table (the audit log's transaction ids), or null. */
+  xidMax: string | null;
+  /** CRYPTO_PROFILE of the deployment (hash chain, signatures, field encryption). */
+  cryptoProfile?: string;
+}
+
+const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
+const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+async function tables(db: Ex): Promise<TableInfo[]> {
+  const cols = (await sql<{ table: string; name: string; type: string; identity: string; generated: string; collatable: boolean }>`
+    SELECT c.relname::text AS table, a.attname::text AS name, format_type(a.atttypid, a.atttypmod) AS type,
+           a.attidentity::text AS identity, a.attgenerated::text AS generated, a.attcollation <> 0 AS collatable
     FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
+    WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
     ORDER BY c.relname, a.attnum`.execute(db)).rows;
+  // attname is of type `name`; name[] has no parser in node-postgres, so aggregate text.
   const pks = (await sql<{ table: string; cols: string[] }>`
-    SELECT c.relname AS table, array_agg(a.attname ORDER BY array_position(i.indkey::int2[], a.attnum)) AS cols
+    SELECT c.relname::text AS table, array_agg(a.attname::text ORDER BY array_position(i.indkey::int2[], a.attnum)) AS cols
     FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
     JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = ANY(i.indkey)
     WHERE n.nspname = 'public' AND i.indisprimary GROUP BY c.relname`.execute(db)).rows;
   const fks = (await sql<{ table: string; ref: string }>`
-    SELECT c.relname AS table, r.relname AS ref FROM pg_constraint k
+    SELECT c.relname::text AS table, r.relname::text AS ref FROM pg_constraint k
     JOIN pg_class c ON c.oid = k.conrelid JOIN pg_class r ON r.oid = k.confrelid JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE k.contype = 'f' AND n.nspname = 'public'`.execute(db)).rows;
   const byTable = new Map<string, TableInfo>();
   for (const c of cols) {
     if (SKIP.has(c.table)) continue;
-    if (c.generated) continue;
-    const t = byTable.get(c.table) ?? { name: c.table, columns: [], pk: [], deps: [] };
-    t.columns.push({ name: c.name, type: c.type, identity: c.identity !== '' });
+    const t = byTable.get(c.table) ?? { name: c.table, columns: [], pk: [], deps: [], selfRef: false };
     byTable.set(c.table, t);
+    if (c.generated) continue; // computed by the database, cannot be inserted
+    t.columns.push({ name: c.name, type: c.type, identity: c.identity !== '', collatable: c.collatable });
   }
   for (const p of pks) byTable.get(p.table)?.pk.push(...p.cols);
-  for (const f of fks) if (f.ref !== f.table) byTable.get(f.table)?.deps.push(f.ref);
-  // Topological order: referenced tables first.
+  for (const f of fks) {
+    const t = byTable.get(f.table);
+    if (!t) continue;
+    if (f.ref === f.table) t.selfRef = true;
+    else if (!t.deps.includes(f.ref)) t.deps.push(f.ref);
+  }
+  // Topological order: referenced tables first; ties by name, so the order is deterministic.
   const out: TableInfo[] = [];
   const state = new Map<string, number>();
   const visit = (name: string) => {
     if (state.get(name) === 2 || !byTable.has(name)) return;
-    if (state.get(name) === 1) throw new Error(`foreign-key cycle through ${name}`);
+    if (state.get(name) === 1) throw new Error(`foreign-key cycle through table ${name}: logical backup cannot order it`);
     state.set(name, 1);
-    for (const d of byTable.get(name)!.deps) visit(d);
+    for (const d of [...byTable.get(name)!.deps].sort()) visit(d);
     state.set(name, 2);
     out.push(byTable.get(name)!);
   };
@@ -68,7 +115,52 @@ async function tables(db: Db): Promise<TableInfo[]> {
   return out;
 }
 
-const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
+/** Sequences owned by a column (identity and serial), with the column they feed. */
+async function ownedSequences(db: Ex): Promise<Array<{ table: string; column: string; sequence: string }>> {
+  return (await sql<{ table: string; column: string; sequence: string }>`
+    SELECT t.relname::text AS table, a.attname::text AS column, s.relname::text AS sequence
+    FROM pg_depend d
+    JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
+    JOIN pg_class t ON t.oid = d.refobjid
+    JOIN pg_namespace n ON n.oid = t.relnamespace
+    JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid
+    WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+      AND n.nspname = 'public'
+    ORDER BY 1, 2`.execute(db)).rows.filter((r) => !SKIP.has(r.table));
+}
+
+async function appliedMigrations(db: Ex): Promise<string[] | null> {
+  const exists = (await sql<{ t: string | null }>`SELECT to_regclass('public.kysely_migration')::text AS t`.execute(db)).rows[0]?.t;
+  if (!exists) return null;
+  return (await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(db)).rows.map((r) => r.name);
+}
+
+/** Highest value of any xid8 column (the audit log's transaction ids). */
+async function maxXid(db: Ex, list: TableInfo[]): Promise<bigint | null> {
+  let max: bigint | null = null;
+  for (const t of list) {
+    for (const c of t.columns.filter((x) => x.type === 'xid8')) {
+      const v = (await sql<{ m: string | null }>`${sql.raw(`SELECT max(${ident(c.name)})::text AS m FROM ${ident(t.name)}`)}`.execute(db)).rows[0]?.m;
+      if (v != null && (max === null || BigInt(v) > max)) max = BigInt(v);
+    }
+  }
+  return max;
+}
+
+/** The next transaction id this database will hand out. */
+async function nextXid(db: Ex): Promise<bigint> {
+  const r = await sql<{ x: string }>`SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS x`.execute(db);
+  return BigInt(r.rows[0]!.x);
+}
+
+// Session settings that make text output portable and lossless between engines and servers.
+async function portableSession(tx: Ex): Promise<void> {
+  await sql`SET LOCAL TimeZone = 'UTC'`.execute(tx);
+  await sql`SET LOCAL DateStyle = 'ISO, YMD'`.execute(tx);
+  await sql`SET LOCAL IntervalStyle = 'postgres'`.execute(tx);
+  await sql`SET LOCAL bytea_output = 'hex'`.execute(tx);
+  await sql`SET LOCAL extra_float_digits = 1`.execute(tx);
+}
 
 export interface BackupResult {
   tables: number;
@@ -76,115 +168,360 @@ export interface BackupResult {
   bytes: number;
 }
 
-export async function backup(db: Db, file: string, meta: { version: string; engine: string; migrations: NamedMigration[] }): Promise<BackupResult> {
-  const status = await migrationStatus(db, meta.migrations);
-  const gz = createGzip();
-  const out = fs.createWriteStream(`${file}.partial`);
-  gz.pipe(out);
-  const write = async (obj: unknown) => {
-    if (!gz.write(JSON.stringify(obj) + '\n')) await once(gz, 'drain');
+/** A backup could not be written (the file system said no); nothing was left behind. */
+export class BackupError extends Error {}
+
+export async function backup(db: Db, file: string, meta: { version: string; engine: string; cryptoProfile?: string }): Promise<BackupResult> {
+  const partial = `${file}.partial`;
+  const src = new PassThrough();
+  const done = pipeline(src, createGzip(), fs.createWriteStream(partial));
+  let streamError: unknown = null;
+  done.catch((err) => {
+    streamError = err;
+  });
+  const write = async (obj: unknown): Promise<void> => {
+    if (streamError) throw streamError;
+    if (!src.write(JSON.stringify(obj) + '\n')) await Promise.race([once(src, 'drain'), done]);
   };
   let rows = 0;
-  const list = await tables(db);
-  // One REPEATABLE READ snapshot: every table as of the same instant.
-  await db.transaction().setIsolationLevel('repeatable read').execute(async (tx) => {
-    await sql`SET LOCAL TimeZone = 'UTC'`.execute(tx);
-    await sql`SET LOCAL extra_float_digits = 1`.execute(tx);
-    await write({ format: FORMAT, formatVersion: 1, yunling: meta.version, engine: meta.engine, createdAt: new Date().toISOString(), migrations: status.applied, tables: list.map((t) => t.name) });
-    for (const t of list) {
-      await write({ table: t.name, columns: t.columns.map((c) => c.name), types: t.columns.map((c) => c.type) });
-      const select = t.columns.map((c) => `${ident(c.name)}::text`).join(', ');
-      const order = (t.pk.length ? t.pk : t.columns.slice(0, 1).map((c) => c.name)).map(ident).join(', ');
-      let offset = 0;
-      for (;;) {
-        const r = await sql<Record<string, string | null>>`${sql.raw(`SELECT ${select} FROM ${ident(t.name)} ORDER BY ${order} LIMIT 5000 OFFSET ${offset}`)}`.execute(tx);
-        for (const row of r.rows) await write(Object.values(row));
-        rows += r.rows.length;
-        offset += r.rows.length;
-        if (r.rows.length < 5000) break;
+  let count = 0;
+  try {
+    // ONE repeatable-read snapshot: every table, the migrations and the sequences as of the same instant.
+    await db.transaction().setIsolationLevel('repeatable read').execute(async (tx) => {
+      await portableSession(tx);
+      const list = await tables(tx); // the first query takes the snapshot
+      count = list.length;
+      const sequences: SequenceState[] = [];
+      for (const s of await ownedSequences(tx)) {
+        const r = (await sql<{ last_value: string; is_called: boolean }>`${sql.raw(`SELECT last_value::text AS last_value, is_called FROM public.${ident(s.sequence)}`)}`.execute(tx)).rows[0]!;
+        sequences.push({ table: s.table, column: s.column, lastValue: r.last_value, isCalled: r.is_called });
       }
-      await write({ end: t.name });
+      const xidMax = await maxXid(tx, list);
+      const header: BackupHeader = {
+        format: BACKUP_FORMAT,
+        formatVersion: BACKUP_FORMAT_VERSION,
+        yunling: meta.version,
+        engine: meta.engine,
+        createdAt: new Date().toISOString(),
+        migrations: (await appliedMigrations(tx)) ?? [],
+        tables: list.map((t) => t.name),
+        sequences,
+        xidMax: xidMax === null ? null : xidMax.toString(),
+        ...(meta.cryptoProfile ? { cryptoProfile: meta.cryptoProfile } : {}),
+      };
+      await write(header);
+      for (const t of list) {
+        await write({ table: t.name, columns: t.columns.map((c) => c.name), types: t.columns.map((c) => c.type) });
+        const select = t.columns.map((c, i) => `${ident(c.name)}::text AS c${i}`).join(', ');
+        // Byte order for text keys: the same row order on every engine and locale.
+        const keys = t.pk.length ? t.pk : t.columns.map((c) => c.name);
+        const order = keys.map((k) => (t.columns.find((c) => c.name === k)?.collatable ? `${ident(k)} COLLATE "C"` : ident(k))).join(', ');
+        let n = 0;
+        if (t.columns.length) {
+          await sql`${sql.raw(`DECLARE yunling_backup NO SCROLL CURSOR FOR SELECT ${select} FROM ${ident(t.name)} ORDER BY ${order}`)}`.execute(tx);
+          for (;;) {
+            const r = await sql<Record<string, string | null>>`${sql.raw(`FETCH FORWARD ${BATCH} FROM yunling_backup`)}`.execute(tx);
+            for (const row of r.rows) await write(t.columns.map((_, i) => row[`c${i}`] ?? null));
+            n += r.rows.length;
+            if (r.rows.length < BATCH) break;
+          }
+          await sql`CLOSE yunling_backup`.execute(tx);
+        }
+        rows += n;
+        await write({ end: t.name, rows: n });
+      }
+      await write({ end: BACKUP_FORMAT, rows });
+    });
+    src.end();
+    await done;
+    // Durable before it takes the final name: a crash never leaves a half-written backup as `file`.
+    const fh = await fs.promises.open(partial, 'r+');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
     }
-    await write({ end: FORMAT, rows });
-  });
-  gz.end();
-  await once(out, 'close');
-  fs.renameSync(`${file}.partial`, file);
-  return { tables: list.length, rows, bytes: fs.statSync(file).size };
+    await fs.promises.rename(partial, file);
+  } catch (err) {
+    src.destroy();
+    await done.catch(() => {});
+    await fs.promises.rm(partial, { force: true }).catch(() => {});
+    const e = err as NodeJS.ErrnoException;
+    if (e && typeof e.code === 'string' && typeof e.syscall === 'string') throw new BackupError(`cannot write the backup to ${file}: ${e.message}`, { cause: err });
+    throw err;
+  }
+  return { tables: count, rows, bytes: (await fs.promises.stat(file)).size };
 }
 
+/** The backup file is not usable, or the target database cannot take it. Nothing was restored. */
 export class RestoreError extends Error {}
 
-export async function restore(db: Db, file: string, migrations: NamedMigration[]): Promise<BackupResult> {
-  const lines = readline.createInterface({ input: fs.createReadStream(file).pipe(createGunzip()), crlfDelay: Infinity });
-  const it = lines[Symbol.asyncIterator]();
-  const next = async () => {
-    const r = await it.next();
-    return r.done ? null : JSON.parse(r.value);
-  };
-  const header = await next();
-  if (!header || header.format !== FORMAT) throw new RestoreError(`${file} is not a Yunling backup`);
-  const backupMigrations: string[] = header.migrations;
-  const unknown = backupMigrations.filter((m) => !migrations.some((x) => x.name === m));
-  if (unknown.length) throw new RestoreError(`the backup needs migrations this version does not have: ${unknown.join(', ')}`);
+/** Reads NDJSON records from a gzip file; every failure becomes a RestoreError that says what is wrong. */
+class RecordReader {
+  private readonly stream: NodeJS.ReadableStream & { destroy(): void };
+  private readonly it: AsyncIterator<Buffer | string>;
+  private readonly decoder = new StringDecoder('utf8');
+  private buffered: string[] = [];
+  private rest = '';
+  private eof = false;
+  line = 0;
 
-  // The target must be empty: migrate it to the backup's schema, then check every table has no rows.
-  const last = backupMigrations.at(-1);
-  if (last) await migrateTo(db, migrations, last);
-  const info = new Map((await tables(db)).map((t) => [t.name, t]));
-  for (const t of info.values()) {
-    const n = (await sql<{ n: number }>`${sql.raw(`SELECT count(*)::int AS n FROM ${ident(t.name)}`)}`.execute(db)).rows[0]!.n;
-    if (n > 0) throw new RestoreError(`the target database is not empty (table ${t.name} has ${n} rows); restore needs an empty database`);
+  constructor(private readonly file: string) {
+    this.stream = pipelineCb(fs.createReadStream(file), createGunzip(), () => {}) as unknown as NodeJS.ReadableStream & { destroy(): void };
+    this.it = (this.stream as unknown as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   }
-  let total = 0;
-  await db.transaction().execute(async (tx) => {
-    await sql`SET LOCAL TimeZone = 'UTC'`.execute(tx);
-    for (;;) {
-      const head = await next();
-      if (!head) throw new RestoreError('the backup is truncated');
-      if (head.end === FORMAT) break;
-      const t = info.get(head.table);
-      if (!t) throw new RestoreError(`table ${head.table} does not exist in the target schema`);
-      const columns: string[] = head.columns;
-      const types = columns.map((c) => {
-        const col = t.columns.find((x) => x.name === c);
-        if (!col) throw new RestoreError(`column ${head.table}.${c} does not exist in the target schema`);
-        return col.type;
-      });
-      const overriding = t.columns.some((c) => c.identity) ? 'OVERRIDING SYSTEM VALUE' : '';
-      // Self-referencing tables go in one statement, so that row order cannot break their FKs.
-      const batch: (string | null)[][] = [];
-      const flush = async () => {
-        if (batch.length === 0) return;
-        const arrays = columns.map((_, i) => batch.map((r) => r[i]));
-        const selectCols = columns.map((_, i) => sql.raw(`c${i}::${types[i]}`));
-        const aliases = sql.raw(columns.map((_, i) => `c${i}`).join(', '));
-        await sql`INSERT INTO ${sql.raw(ident(t.name))} (${sql.raw(columns.map(ident).join(', '))}) ${sql.raw(overriding)}
-          SELECT ${sql.join(selectCols)} FROM unnest(${sql.join(arrays.map((a) => sql`${a}::text[]`))}) AS u(${aliases})`.execute(tx);
-        total += batch.length;
-        batch.length = 0;
-      };
-      const selfRef = t.deps.length === 0 && (await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid WHERE k.contype = 'f' AND k.conrelid = k.confrelid AND c.relname = ${t.name}`.execute(tx)).rows[0]!.n > 0;
+
+  private fail(err: unknown): never {
+    const e = err as NodeJS.ErrnoException;
+    if (e?.code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(e?.message ?? '')) throw new RestoreError(`${this.file} is truncated (the gzip stream ends early); nothing was restored`);
+    if (e?.code === 'Z_DATA_ERROR' || e?.code === 'Z_STREAM_ERROR') throw new RestoreError(`${this.file} is not a Yunling backup or is corrupt (${e.message})`);
+    throw new RestoreError(`cannot read ${this.file}: ${e?.message ?? String(err)}`);
+  }
+
+  /** The next record, or null at the end of the file. */
+  async next(): Promise<any> {
+    while (this.buffered.length === 0 && !this.eof) {
+      let r: IteratorResult<Buffer | string>;
+      try {
+        r = await this.it.next();
+      } catch (err) {
+        this.fail(err);
+      }
+      if (r.done) {
+        this.eof = true;
+        const tail = this.rest + this.decoder.end();
+        this.rest = '';
+        if (tail) this.buffered.push(tail);
+      } else {
+        const parts = (this.rest + (typeof r.value === 'string' ? r.value : this.decoder.write(r.value))).split('\n');
+        this.rest = parts.pop()!;
+        this.buffered.push(...parts);
+      }
+    }
+    const text = this.buffered.shift();
+    if (text === undefined) return null;
+    this.line++;
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new RestoreError(`${this.file} is corrupt: record ${this.line} is not valid JSON`);
+    }
+  }
+
+  close(): void {
+    this.stream.destroy();
+  }
+}
+
+export interface RestoreOptions {
+  /** Progress lines for the operator (e.g. while the transaction-id counter is moved). */
+  onProgress?: (message: string) => void;
+  /** Largest transaction-id gap restore closes by burning ids; a larger gap refuses the restore. */
+  maxXidAdvance?: number;
+  /** Called with the header before the database is touched; throw (a RestoreError) to refuse. */
+  check?: (header: BackupHeader) => void;
+}
+
+export interface RestoreResult extends BackupResult {
+  header: BackupHeader;
+  /** Transaction ids burned so that new audit entries sort after the restored ones. */
+  xidAdvanced: number;
+  /** Migrations applied after the data, to bring the backup's schema to this version's. */
+  migrated: string[];
+}
+
+function isHeader(h: any): h is BackupHeader {
+  return (
+    h && typeof h === 'object' && h.format === BACKUP_FORMAT && Number.isInteger(h.formatVersion) &&
+    Array.isArray(h.migrations) && h.migrations.every((m: unknown) => typeof m === 'string') &&
+    Array.isArray(h.tables) && Array.isArray(h.sequences) && (h.xidMax === null || typeof h.xidMax === 'string')
+  );
+}
+
+/** Why the target cannot take a restore, or null when it is empty (at most migrated, no rows). */
+async function notEmpty(db: Ex, backupMigrations: string[]): Promise<string | null> {
+  const applied = (await appliedMigrations(db)) ?? [];
+  const beyond = applied.find((m, i) => backupMigrations[i] !== m);
+  if (beyond) return `the target database is already migrated past this backup (it has migration ${beyond}); restore needs an empty database`;
+  const names = (await sql<{ name: string }>`
+    SELECT c.relname::text AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') ORDER BY 1`.execute(db)).rows.map((r) => r.name);
+  for (const name of names) {
+    if (SKIP.has(name)) continue;
+    const has = (await sql<{ x: boolean }>`${sql.raw(`SELECT EXISTS (SELECT 1 FROM ${ident(name)}) AS x`)}`.execute(db)).rows[0]!.x;
+    if (has) return `the target database is not empty (table ${name} has rows); restore needs an empty database — a new PostgreSQL database, or a new DATA_DIR for the embedded one`;
+  }
+  return null;
+}
+
+/**
+ * Burns transaction ids until the next one is above `max`. The audit sealer orders entries by
+ * transaction id, so new entries must get ids above every restored one; PostgreSQL has no other
+ * way to move the counter forward from SQL. ≈100 000 ids per second, in 1 000 000-id steps.
+ */
+async function advanceXid(db: Ex, max: bigint, onProgress?: (m: string) => void): Promise<number> {
+  let burned = 0;
+  for (;;) {
+    const next = await nextXid(db);
+    if (next > max) return burned;
+    const n = Number(max - next + 1n < 1_000_000n ? max - next + 1n : 1_000_000n);
+    if (burned === 0 && max - next > 1_000_000n) onProgress?.(`moving the transaction-id counter from ${next} past ${max} (about ${Math.ceil(Number(max - next) / 100_000)} s)`);
+    // COMMIT inside DO ends each iteration's transaction: one id per iteration, no long transaction.
+    await sql.raw(`DO $$ BEGIN FOR i IN 1..${n} LOOP PERFORM pg_current_xact_id(); COMMIT; END LOOP; END $$`).execute(db);
+    burned += n;
+  }
+}
+
+async function openBackup(file: string): Promise<{ reader: RecordReader; header: BackupHeader; size: number }> {
+  let st: fs.Stats;
+  try {
+    st = await fs.promises.stat(file);
+  } catch (err) {
+    throw new RestoreError(`cannot read ${file}: ${(err as Error).message}`);
+  }
+  if (!st.isFile()) throw new RestoreError(`${file} is not a file`);
+  if (st.size === 0) throw new RestoreError(`${file} is empty, not a Yunling backup`);
+  const reader = new RecordReader(file);
+  try {
+    const header = await reader.next().catch((err) => {
+      if (err instanceof RestoreError && /corrupt:|not a Yunling backup/.test(err.message)) throw new RestoreError(`${file} is not a Yunling backup`);
+      throw err;
+    });
+    if (!header || header.format !== BACKUP_FORMAT) throw new RestoreError(`${file} is not a Yunling backup`);
+    if (!isHeader(header)) throw new RestoreError(`${file}: the backup header is malformed`);
+    if (header.formatVersion > BACKUP_FORMAT_VERSION) throw new RestoreError(`${file} is backup format ${header.formatVersion}; this version of Yunling reads format ${BACKUP_FORMAT_VERSION} — restore with a newer Yunling`);
+    return { reader, header, size: st.size };
+  } catch (err) {
+    reader.close();
+    throw err;
+  }
+}
+
+/** The header of a backup file (checks that it is one), without touching any database. */
+export async function readBackupHeader(file: string): Promise<BackupHeader> {
+  const { reader, header } = await openBackup(file);
+  reader.close();
+  return header;
+}
+
+export async function restore(db: Db, file: string, migrations: NamedMigration[], opts: RestoreOptions = {}): Promise<RestoreResult> {
+  const { reader, header, size } = await openBackup(file);
+  try {
+    opts.check?.(header);
+    const unknown = header.migrations.filter((m) => !migrations.some((x) => x.name === m));
+    if (unknown.length) throw new RestoreError(`the backup needs migrations this version of Yunling does not have: ${unknown.join(', ')} — restore with the version that made it (${header.yunling}) or newer`);
+
+    const why = await notEmpty(db, header.migrations);
+    if (why) throw new RestoreError(why);
+    const xidLimit = BigInt(opts.maxXidAdvance ?? MAX_XID_ADVANCE);
+    if (header.xidMax !== null) {
+      const gap = BigInt(header.xidMax) + 1n - (await nextXid(db));
+      if (gap > xidLimit) {
+        throw new RestoreError(`the backup's audit transaction ids (up to ${header.xidMax}) are ${gap} ahead of this database's counter; closing that gap would burn more than ${xidLimit} transaction ids — restore into a PostgreSQL cluster that has run more transactions (see src/core/backup/README.md)`);
+      }
+    }
+
+    // Schema as of the backup, so that its rows fit; later migrations transform them afterwards.
+    const last = header.migrations.at(-1);
+    if (last) await migrateTo(db, migrations, last);
+    const list = await tables(db);
+    const info = new Map(list.map((t) => [t.name, t]));
+    const missing = header.tables.filter((t: string) => !info.has(t));
+    if (missing.length) throw new RestoreError(`the backup has tables the target schema lacks: ${missing.join(', ')}`);
+
+    let total = 0;
+    const perTable: Record<string, number> = {};
+    await db.transaction().execute(async (tx) => {
+      await portableSession(tx);
+      // Rows written by the migrations themselves (reference data) are in the backup too.
+      for (const t of [...list].reverse()) {
+        if (!header.tables.includes(t.name)) continue;
+        const has = (await sql<{ x: boolean }>`${sql.raw(`SELECT EXISTS (SELECT 1 FROM ${ident(t.name)}) AS x`)}`.execute(tx)).rows[0]!.x;
+        if (has) await sql`${sql.raw(`DELETE FROM ${ident(t.name)}`)}`.execute(tx);
+      }
       for (;;) {
-        const row = await next();
-        if (!row) throw new RestoreError('the backup is truncated');
-        if (!Array.isArray(row)) {
-          if (row.end !== head.table) throw new RestoreError(`unexpected record in ${head.table}`);
+        const head = await reader.next();
+        if (!head || typeof head !== 'object' || Array.isArray(head)) throw new RestoreError(`${file} is truncated or corrupt (record ${reader.line}: expected a table)`);
+        if (head.end === BACKUP_FORMAT) {
+          if (head.rows !== total) throw new RestoreError(`${file} is corrupt: it declares ${head.rows} rows but holds ${total}`);
           break;
         }
-        batch.push(row);
-        if (!selfRef && batch.length >= 5000) await flush();
+        const t = info.get(head.table);
+        if (!t) throw new RestoreError(`table ${head.table} does not exist in the target schema`);
+        if (perTable[t.name] !== undefined) throw new RestoreError(`${file} is corrupt: table ${t.name} appears twice`);
+        const columns: string[] = head.columns;
+        if (!Array.isArray(columns) || columns.length === 0) throw new RestoreError(`${file} is corrupt: table ${t.name} has no column list`);
+        const types = columns.map((c) => {
+          const col = t.columns.find((x) => x.name === c);
+          if (!col) throw new RestoreError(`column ${head.table}.${c} does not exist in the target schema`);
+          return col.type;
+        });
+        const overriding = t.columns.some((c) => c.identity && columns.includes(c.name)) ? 'OVERRIDING SYSTEM VALUE' : '';
+        const target = `${ident(t.name)} (${columns.map(ident).join(', ')})`;
+        const casts = columns.map((_, i) => `c${i}::${types[i]}`).join(', ');
+        const aliases = columns.map((_, i) => `c${i}`).join(', ');
+        // A self-referencing table (division.parent_code) goes through a staging table and ONE
+        // INSERT, so that its foreign key is checked at the end of the statement, whatever the row order.
+        const stage = t.selfRef ? 'yunling_restore_stage' : null;
+        if (stage) await sql`${sql.raw(`CREATE TEMP TABLE ${stage} (${columns.map((_, i) => `c${i} text`).join(', ')}) ON COMMIT DROP`)}`.execute(tx);
+        const batch: (string | null)[][] = [];
+        let n = 0;
+        const flush = async () => {
+          if (batch.length === 0) return;
+          const arrays = columns.map((_, i) => batch.map((r) => r[i] ?? null));
+          const from = sql`unnest(${sql.join(arrays.map((a) => sql`${a}::text[]`))}) AS u(${sql.raw(aliases)})`;
+          if (stage) await sql`INSERT INTO ${sql.raw(stage)} SELECT * FROM ${from}`.execute(tx);
+          else await sql`INSERT INTO ${sql.raw(target)} ${sql.raw(overriding)} SELECT ${sql.raw(casts)} FROM ${from}`.execute(tx);
+          n += batch.length;
+          batch.length = 0;
+        };
+        for (;;) {
+          const row = await reader.next();
+          if (row === null) throw new RestoreError(`${file} is truncated (it ends inside table ${t.name})`);
+          if (!Array.isArray(row)) {
+            if (row.end !== t.name) throw new RestoreError(`${file} is corrupt: unexpected record ${reader.line} in table ${t.name}`);
+            await flush();
+            if (typeof row.rows === 'number' && row.rows !== n) throw new RestoreError(`${file} is corrupt: table ${t.name} declares ${row.rows} rows but holds ${n}`);
+            break;
+          }
+          if (row.length !== columns.length || !row.every((v: unknown) => v === null || typeof v === 'string')) {
+            throw new RestoreError(`${file} is corrupt: record ${reader.line} in table ${t.name} does not match its columns`);
+          }
+          batch.push(row);
+          if (batch.length >= BATCH) await flush();
+        }
+        if (stage) {
+          await sql`${sql.raw(`INSERT INTO ${target} ${overriding} SELECT ${casts} FROM ${stage}`)}`.execute(tx);
+          await sql`${sql.raw(`DROP TABLE ${stage}`)}`.execute(tx);
+        }
+        perTable[t.name] = n;
+        total += n;
       }
-      await flush();
-    }
-    // Identity sequences continue after the restored rows.
-    for (const t of info.values()) {
-      for (const c of t.columns.filter((x) => x.identity)) {
-        await sql`${sql.raw(`SELECT setval(pg_get_serial_sequence('${ident(t.name)}', '${c.name}'), coalesce((SELECT max(${ident(c.name)}) FROM ${ident(t.name)}), 0) + 1, false)`)}`.execute(tx);
+      // Nothing may follow the trailer; reading to the end also checks the gzip CRC and length.
+      if ((await reader.next()) !== null) throw new RestoreError(`${file} is corrupt: data after the end of the backup`);
+      const notSeen = header.tables.filter((t) => perTable[t] === undefined);
+      if (notSeen.length) throw new RestoreError(`${file} is corrupt: tables ${notSeen.join(', ')} are missing`);
+
+      // Every sequence continues after both the restored values and the values the source had
+      // handed out (a rolled-back insert still used its number), so new rows never collide.
+      const fromBackup = new Map(header.sequences.map((s) => [`${s.table}.${s.column}`, s]));
+      for (const s of await ownedSequences(tx)) {
+        const b = fromBackup.get(`${s.table}.${s.column}`);
+        const maxCol = (await sql<{ m: string | null }>`${sql.raw(`SELECT max(${ident(s.column)})::text AS m FROM ${ident(s.table)}`)}`.execute(tx)).rows[0]?.m;
+        let value: bigint | null = b?.isCalled ? BigInt(b.lastValue) : null;
+        if (maxCol != null && (value === null || BigInt(maxCol) > value)) value = BigInt(maxCol);
+        const seq = literal(`public.${ident(s.sequence)}`);
+        if (value !== null) await sql`${sql.raw(`SELECT setval(${seq}, ${value.toString()}, true)`)}`.execute(tx);
+        else if (b) await sql`${sql.raw(`SELECT setval(${seq}, ${BigInt(b.lastValue).toString()}, false)`)}`.execute(tx);
       }
-    }
-  });
-  lines.close();
-  await migrateToLatest(db, migrations);
-  return { tables: info.size, rows: total, bytes: fs.statSync(file).size };
+    });
+
+    // New audit entries must sort after the restored ones (see advanceXid).
+    const restoredMax = await maxXid(db, list);
+    const xidAdvanced = restoredMax === null ? 0 : await advanceXid(db, restoredMax, opts.onProgress);
+    const migrated = await migrateToLatest(db, migrations);
+    return { tables: Object.keys(perTable).length, rows: total, bytes: size, header, xidAdvanced, migrated };
+  } finally {
+    reader.close();
+  }
 }
