@@ -23,6 +23,7 @@ import { chainHasher } from './core/audit/canonical.js';
 import { createCrypto } from './core/crypto/index.js';
 import { backup, BackupError, readBackupHeader, restore, RestoreError, type BackupHeader } from './core/backup/index.js';
 import { createWebhook, listWebhooks, setWebhookActive } from './core/events/webhooks.js';
+import { CliUsageError, userCommand } from './platform/identity/cli.js';
 
 export const USAGE = `用法 Usage: yunling <command> [options]
 
@@ -38,6 +39,9 @@ Commands:
   webhook add --name N --url U --events "a.*,b.c" [--division CODE] [--json]
   webhook list [--json]
   webhook disable <id> | webhook enable <id>
+  user create --type citizen|enterprise|staff --username U --password P --name N
+       [--id-number …] [--uscc …] [--legal-rep …] [--mobile …] [--division CODE] [--roles a,b] [--json]
+  user revoke-sessions --username U      sign an account out everywhere
   help                                  this text
 
 Configuration comes from environment variables (see README): PORT, HOST, DATA_DIR, DATABASE_URL, …
@@ -412,6 +416,18 @@ const commands: Record<string, Command> = {
   },
   audit: auditCommand,
   webhook: webhookCommand,
+  user: (args) => {
+    if (args[0] !== 'create' && args[0] !== 'revoke-sessions') throw new UsageError(args[0] ? `unknown user command: ${args[0]}` : 'user needs a command: create or revoke-sessions');
+    return (config) =>
+      withCore(config, `user ${args[0]}`, async (core) => {
+        try {
+          return await userCommand(core, args, cliActor());
+        } catch (err) {
+          if (err instanceof CliUsageError) throw new UsageError(err.message);
+          throw err;
+        }
+      });
+  },
   backup: (args) => {
     const { positionals } = parse(args, {}, 1, 'backup <file>');
     const file = positionals[0]!;

@@ -1,7 +1,6 @@
 // `yunling user create --type citizen|enterprise|staff --username U --password P --name N
 //   [--id-number …] [--uscc …] [--legal-rep …] [--mobile …] [--division …] [--roles a,b] [--json]`
 // `yunling user revoke-sessions --username U`
-import os from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Core } from '../../core/index.js';
 import { AppError } from '../../core/http/errors.js';
@@ -11,9 +10,8 @@ import { revokeAllSessions } from './sessions.js';
 
 export class CliUsageError extends Error {}
 
-export async function userCommand(core: Core, args: string[]): Promise<number> {
+export async function userCommand(core: Core, args: string[], actor: { id: string }): Promise<number> {
   const [sub, ...rest] = args;
-  const actor = { id: `cli:${os.userInfo().username}` };
   let parsed;
   try {
     parsed = parseArgs({
