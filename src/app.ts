@@ -18,6 +18,7 @@ import { divisionRoutes } from './core/routes/divisions.js';
 import { calendarRoutes } from './core/routes/calendar.js';
 import { auditRoutes } from './core/routes/audit.js';
 import { identity, ensureRoles } from './platform/identity/index.js';
+import { oidc } from './platform/identity/oidc/index.js';
 import { orgRoutes } from './platform/org/index.js';
 import { notifyRoutes, registerNotify } from './platform/notify/index.js';
 
@@ -72,6 +73,7 @@ export async function buildApp(core: Core): Promise<App> {
   await ensureRoles(core);
   const id = identity(core);
   await id.register(app);
+  await oidc(core).register(app, id.continuation);
   await app.register(orgRoutes(core));
 
   await app.register(notifyRoutes(core));

@@ -24,6 +24,7 @@ import { createCrypto } from './core/crypto/index.js';
 import { backup, BackupError, readBackupHeader, restore, RestoreError, type BackupHeader } from './core/backup/index.js';
 import { createWebhook, listWebhooks, setWebhookActive } from './core/events/webhooks.js';
 import { CliUsageError, userCommand } from './platform/identity/cli.js';
+import { OIDC_CLI_USAGE, oidcClientCommand, oidcClientUsageProblem, oidcKeyCommand, oidcKeyUsageProblem } from './platform/identity/oidc/cli.js';
 
 export const USAGE = `用法 Usage: yunling <command> [options]
 
@@ -42,6 +43,7 @@ Commands:
   user create --type citizen|enterprise|staff --username U --password P --name N
        [--id-number …] [--uscc …] [--legal-rep …] [--mobile …] [--division CODE] [--roles a,b] [--json]
   user revoke-sessions --username U      sign an account out everywhere
+${OIDC_CLI_USAGE}
   help                                  this text
 
 Configuration comes from environment variables (see README): PORT, HOST, DATA_DIR, DATABASE_URL, …
@@ -416,6 +418,16 @@ const commands: Record<string, Command> = {
   },
   audit: auditCommand,
   webhook: webhookCommand,
+  'oidc-client': (args) => {
+    const problem = oidcClientUsageProblem(args);
+    if (problem) throw new UsageError(problem);
+    return (config) => withCore(config, 'oidc-client', (core) => oidcClientCommand(core, args, cliActor()));
+  },
+  'oidc-key': (args) => {
+    const problem = oidcKeyUsageProblem(args);
+    if (problem) throw new UsageError(problem);
+    return (config) => withCore(config, 'oidc-key', (core) => oidcKeyCommand(core, args, cliActor()));
+  },
   user: (args) => {
     if (args[0] !== 'create' && args[0] !== 'revoke-sessions') throw new UsageError(args[0] ? `unknown user command: ${args[0]}` : 'user needs a command: create or revoke-sessions');
     return (config) =>

@@ -2,7 +2,8 @@
 import type { NamedMigration } from './core/db/migrate.js';
 import { coreMigrations } from './core/db/core-migrations.js';
 import { identityMigrations } from './platform/identity/migrations.js';
+import { oidcMigrations } from './platform/identity/oidc/migrations.js';
 import { orgMigrations } from './platform/org/migrations.js';
 import { notifyMigrations } from './platform/notify/index.js';
 
-export const allMigrations: NamedMigration[] = [...coreMigrations, ...identityMigrations, ...orgMigrations, ...notifyMigrations].sort((a, b) => a.name.localeCompare(b.name));
+export const allMigrations: NamedMigration[] = [...coreMigrations, ...identityMigrations, ...oidcMigrations, ...orgMigrations, ...notifyMigrations].sort((a, b) => a.name.localeCompare(b.name));

@@ -15,6 +15,8 @@ import { renderLoginPage, type PageOptions } from './login-page.js';
 export interface SignInContinuation {
   /** Returns true when it handled the response (e.g. finished an OIDC interaction). */
   complete(request: FastifyRequest, reply: FastifyReply, accountId: string, mfa: boolean, hidden: Record<string, string>): Promise<boolean>;
+  /** The page's CSP while an interaction is pending (form-action must allow the redirect back to the client). */
+  loginPageCsp?(interactionUid: string): Promise<string | null>;
 }
 
 const INVALID = { 'zh-CN': '用户名或密码不正确。连续多次失败后账号会被暂时锁定。', en: 'Wrong username or password. Repeated failures lock the account for a while.' };
@@ -48,9 +50,11 @@ function hiddenFields(src: Record<string, unknown>): Record<string, string> {
 
 export const identityRoutes = (core: Core, continuation: { current: SignInContinuation | null }) => async (app: FastifyInstance) => {
   const ctx = (r: FastifyRequest) => ({ ip: r.ip, requestId: String(r.id) });
-  const page = (request: FastifyRequest, reply: FastifyReply, o: Partial<PageOptions> & Pick<PageOptions, 'step' | 'hidden'>, status = 200) => {
+  const page = async (request: FastifyRequest, reply: FastifyReply, o: Partial<PageOptions> & Pick<PageOptions, 'step' | 'hidden'>, status = 200) => {
     const lang = pageLang(request);
     const el = elderly(request);
+    const csp = o.hidden.interaction ? await continuation.current?.loginPageCsp?.(o.hidden.interaction) : null;
+    if (csp) reply.header('content-security-policy', csp);
     reply.setCookie('yl_elderly', el ? '1' : '0', { path: '/', sameSite: 'lax', httpOnly: false, maxAge: 31_536_000 });
     return reply.code(status).type('text/html; charset=utf-8').header('content-language', lang).header('cache-control', 'no-store').send(renderLoginPage({ lang, elderly: el, ...o }));
   };
