@@ -53,9 +53,20 @@ const toDivision = (r: { code: string; name: string; level: DivisionLevel; paren
   code: r.code, name: r.name, level: r.level, parentCode: r.parent_code, fullName: r.full_name,
 });
 
+// Divisions are reference data that change only when the dataset is refreshed at start, so a
+// lookup by code is answered from memory after the first read (and misses are not cached).
+const cache = new WeakMap<object, Map<string, Division>>();
+
 export async function getDivision(ex: Executor, code: string): Promise<Division | null> {
+  let byCode = cache.get(ex);
+  if (!byCode) cache.set(ex, (byCode = new Map()));
+  const hit = byCode.get(code);
+  if (hit) return hit;
   const r = await ex.selectFrom('division').selectAll().where('code', '=', code).executeTakeFirst();
-  return r ? toDivision(r) : null;
+  if (!r) return null;
+  const d = toDivision(r);
+  if (byCode.size < 100_000) byCode.set(code, d);
+  return d;
 }
 
 export async function childDivisions(ex: Executor, parent: string | null): Promise<Division[]> {
@@ -88,6 +99,7 @@ export async function ensureDivisions(db: Db): Promise<{ loaded: number; version
                              ${chunk.map((d) => d.parentCode)}::text[], ${chunk.map((d) => d.fullName)}::text[])
         ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, level = EXCLUDED.level, parent_code = EXCLUDED.parent_code, full_name = EXCLUDED.full_name`.execute(tx);
     }
+    cache.delete(db);
     await sql`INSERT INTO yunling_meta (key, value) VALUES ('divisions.version', ${JSON.stringify(version)}::jsonb)
       ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`.execute(tx);
   });
