@@ -4,7 +4,10 @@
 // UTF-16 (with BOM) or GB18030/GBK (what Excel for Chinese Windows writes for "CSV"). .xlsx: the
 // first worksheet, via exceljs, after checking the zip so a small upload cannot expand to gigabytes.
 import zlib from 'node:zlib';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+
+// exceljs costs ~30 MB of memory; it is loaded on the first import or template, not at start.
+const excel = async () => (await import('exceljs')).default;
 import type { LocalizedText } from '../../core/validators/index.js';
 import { COLUMNS, type ImportKind } from './columns.js';
 
@@ -198,7 +201,7 @@ export function cellText(v: ExcelJS.CellValue | undefined): string {
 
 export async function readXlsx(buf: Buffer): Promise<SheetRow[]> {
   checkZip(buf);
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await excel()).Workbook();
   try {
     await wb.xlsx.load(buf as unknown as ArrayBuffer);
   } catch {
@@ -242,7 +245,7 @@ export function csvTemplate(kind: ImportKind): Buffer {
 /** .xlsx template: the header row (bold, frozen), every column formatted as text so that codes and
  *  mobile numbers keep their leading digits, and a 填写说明 sheet describing each column. */
 export async function xlsxTemplate(kind: ImportKind): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await excel()).Workbook();
   wb.creator = '云岭 Yunling';
   const ws = wb.addWorksheet(kind === 'departments' ? '部门' : '人员', { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.columns = COLUMNS[kind].map((c) => ({ header: c.header, key: c.key, width: Math.max(14, c.header.length * 4), style: { numFmt: '@' } }));
