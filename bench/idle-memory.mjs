@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 // idle-memory: RSS of an idle `yunling start` (what `npm start` runs after its build) on the
 // embedded PGlite, with default settings, against the 250 MB target; and the time from spawn to
 // the first 200 from /healthz, on the first start (migrations, divisions, demo seed) and on a
@@ -16,6 +17,8 @@ export const summary = 'idle RSS of `yunling start` (PGlite) vs 250 MB, first/se
 
 const TARGET_BYTES = 250 * 1024 * 1024;
 const BIN = fileURLToPath(new URL('../bin/yunling.mjs', import.meta.url));
+// The node flags of `npm start` (package.json), so that the bench measures what users run.
+const START_FLAGS = (JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')).scripts.start.match(/^node\s+((?:--\S+\s+)*)bin\/yunling\.mjs/)?.[1] ?? '').trim().split(/\s+/).filter(Boolean);
 
 function settings() {
   return { idleSeconds: Number(process.env.BENCH_IDLE_SECONDS ?? 20) };
@@ -51,7 +54,7 @@ async function get(port, p) {
 /** Spawns the server, waits for /healthz 200 (≤ 60 s), returns { child, readyMs, output }. */
 async function start(dataDir, port) {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [BIN, 'start'], { env: envFor(dataDir, port), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...START_FLAGS, BIN, 'start'], { env: envFor(dataDir, port), stdio: ['ignore', 'pipe', 'pipe'] });
   const output = [];
   const keep = (chunk) => {
     output.push(chunk.toString('utf8'));
@@ -170,7 +173,7 @@ export async function run() {
   }
   return [
     {
-      title: `idle-memory — \`node bin/yunling.mjs start\`, defaults (PGlite, workers on, demo seed), ${s.idleSeconds} s idle`,
+      title: `idle-memory — \`node ${START_FLAGS.join(' ')} bin/yunling.mjs start\` (as npm start), defaults (PGlite, workers on, demo seed), ${s.idleSeconds} s idle`,
       columns: [
         { key: 'which', label: 'run', align: 'left' },
         { key: 'ready', label: 'spawn → /healthz 200' },
