@@ -4,6 +4,8 @@
 // (bad configuration, unreachable database, port in use, unusable backup) print ONE line.
 import fs from 'node:fs';
 import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pino, { type Logger } from 'pino';
@@ -220,6 +222,17 @@ function listenError(err: NodeJS.ErrnoException, config: Config): Error {
   return err;
 }
 
+function seedInChild(): Promise<void> {
+  const bin = fileURLToPath(new URL('../bin/yunling.mjs', import.meta.url));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, bin, 'seed'], { stdio: ['ignore', 'ignore', 'pipe'], env: process.env });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new CliError(err.trim().split('\n').filter((l) => l.startsWith('yunling:')).join(' ') || `first-start seeding failed (exit ${code})`))));
+  });
+}
+
 async function start(config: Config, values: { 'no-migrate'?: boolean; 'no-workers'?: boolean }): Promise<number> {
   const t0 = performance.now();
   let core: Core | undefined;
@@ -251,7 +264,15 @@ async function start(config: Config, values: { 'no-migrate'?: boolean; 'no-worke
       }
     }
   };
+  let seededNow = false;
   try {
+    // A first start on the embedded database migrates and seeds in a short-lived child process:
+    // initdb, migrations and the demo seed (argon2 hashes, the division dataset) peak high, and
+    // Node keeps that memory; the server itself then starts like any later start.
+    if (!config.databaseUrl && !values['no-migrate'] && config.seedDemo && !fs.existsSync(path.join(config.dataDir, 'pgdata', 'PG_VERSION'))) {
+      await seedInChild();
+      seededNow = true;
+    }
     unlock = lockEmbedded(config, 'start');
     try {
       core = await openCore(config, { migrate: !values['no-migrate'], startWorkers: values['no-workers'] ? false : config.workers });
@@ -261,7 +282,6 @@ async function start(config: Config, values: { 'no-migrate'?: boolean; 'no-worke
       }
       throw err;
     }
-    let seededNow = false;
     if (!signalled && config.seedDemo && !(await isSeeded(core))) {
       await seedDemo(core);
       seededNow = true;
@@ -286,7 +306,7 @@ async function start(config: Config, values: { 'no-migrate'?: boolean; 'no-worke
       `  云岭 Yunling ${VERSION} — ${config.baseUrl}  (${core.database.kind}${core.database.dataDir ? ` in ${core.database.dataDir}` : ''}, ready in ${Math.round(performance.now() - t0)} ms)`,
       `  API docs: ${config.baseUrl}/docs   health: ${config.baseUrl}/healthz`,
       seededNow ? '  Demo data seeded.' : '',
-      accounts.length ? '  Demo accounts (演示账号):' : '  Demo accounts (演示账号): none yet — sign-in arrives with the identity module.',
+      accounts.length ? '  Demo accounts (演示账号):' : '  Demo accounts (演示账号): none (SEED_DEMO=false)',
       ...accounts.map((a) => `    ${a.role.padEnd(22)} ${a.username.padEnd(20)} ${a.password.padEnd(16)} ${a.division}`),
       '',
     ].filter((l) => l !== '');
