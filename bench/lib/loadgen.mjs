@@ -18,6 +18,12 @@ function requestFor(spec, i) {
     const body = JSON.stringify({ kind: i % 2 ? 'holiday' : 'workday', name: `压测 bench ${i}` });
     return { method: 'PUT', path: `/api/calendar/divisions/${code}/days/${date}`, body, token: spec.token };
   }
+  if (spec.kind === 'fixed') {
+    // The same request every time, with its own headers (e.g. an OAuth token request); `bodies`
+    // rotates through several bodies (e.g. one login per account).
+    const body = spec.bodies ? spec.bodies[i % spec.bodies.length] : (spec.body ?? null);
+    return { method: spec.method, path: spec.path, body, headers: spec.headers, contentType: spec.contentType };
+  }
   throw new Error(`unknown request kind ${spec.kind}`);
 }
 
@@ -27,10 +33,11 @@ function send(port, req) {
   return new Promise((resolve, reject) => {
     const headers = { accept: 'application/json' };
     if (req.body !== null) {
-      headers['content-type'] = 'application/json';
+      headers['content-type'] = req.contentType ?? 'application/json';
       headers['content-length'] = Buffer.byteLength(req.body);
     }
     if (req.token) headers.authorization = `Bearer ${req.token}`;
+    if (req.headers) Object.assign(headers, req.headers);
     const r = http.request({ host: '127.0.0.1', port, method: req.method, path: req.path, agent, headers }, (res) => {
       const chunks = [];
       res.on('data', (c) => {
