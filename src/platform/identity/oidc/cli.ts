@@ -1,7 +1,7 @@
 // `yunling oidc-client …` and `yunling oidc-key …`: register, list and disable the systems that
 // sign users in through Yunling (or call its API), and rotate the signing keys. The lead wires
 // these into src/main.ts; they take an open Core and return an exit code (0 ok, 1 failure, 2 usage).
-import os from 'node:os';
+import { cliActor, parse, UsageError } from '../../../cli/common.js';
 import { parseArgs } from 'node:util';
 import type { Core } from '../../../core/index.js';
 import type { Actor } from '../../../core/audit/record.js';
@@ -24,17 +24,10 @@ export const OIDC_CLI_USAGE = `  oidc-client create --name N --grant authorizati
 type Out = { out: (s: string) => void; err: (s: string) => void };
 const std: Out = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
 
-export function cliActor(): Actor {
-  let name: string;
-  try {
-    name = os.userInfo().username;
-  } catch {
-    name = process.env.USER ?? `uid-${process.getuid?.() ?? 'unknown'}`;
-  }
-  return { id: `cli:${name}` };
-}
+export { cliActor };
 
-class Usage extends Error {}
+// The shared CLI's usage error, so that main.ts maps it to exit 2 like every other command.
+const Usage = UsageError;
 
 const CREATE_OPTIONS = {
   name: { type: 'string' },
@@ -48,19 +41,6 @@ const CREATE_OPTIONS = {
   json: { type: 'boolean' },
 } as const;
 
-type Options = Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
-
-function parse<O extends Options>(args: string[], options: O, positionals: number, what: string) {
-  try {
-    const r = parseArgs({ args, options, allowPositionals: true, strict: true });
-    if (r.positionals.length !== positionals) {
-      throw new Error(positionals === 0 ? `${what} takes no arguments (got ${r.positionals.join(' ')})` : `${what} needs ${positionals} argument(s), got ${r.positionals.length}`);
-    }
-    return r;
-  } catch (err) {
-    throw new Usage((err as Error).message);
-  }
-}
 
 const list = (v: string | string[] | undefined, sep: RegExp): string[] => (Array.isArray(v) ? v : v ? [v] : []).flatMap((x) => x.split(sep)).map((s) => s.trim()).filter(Boolean);
 
