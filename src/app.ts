@@ -21,6 +21,10 @@ import { identity, ensureRoles } from './platform/identity/index.js';
 import { oidc } from './platform/identity/oidc/index.js';
 import { orgRoutes } from './platform/org/index.js';
 import { notifyRoutes, registerNotify } from './platform/notify/index.js';
+import { formsRoutes, registerForms } from './platform/forms/index.js';
+import { rulesRoutes, registerRules } from './platform/rules/index.js';
+import { filesRoutes, registerFiles } from './platform/files/index.js';
+import { workflowRoutes, registerWorkflow } from './platform/workflow/index.js';
 
 export type App = FastifyInstance;
 
@@ -70,6 +74,10 @@ export async function buildApp(core: Core): Promise<App> {
   registerMetrics(app, core);
 
   registerNotify(core);
+  registerForms(core);
+  registerRules(core);
+  registerFiles(core);
+  registerWorkflow(core);
   await ensureRoles(core);
   const id = identity(core);
   await id.register(app);
@@ -77,6 +85,10 @@ export async function buildApp(core: Core): Promise<App> {
   await app.register(orgRoutes(core));
 
   await app.register(notifyRoutes(core));
+  await app.register(formsRoutes(core));
+  await app.register(rulesRoutes(core));
+  await app.register(filesRoutes(core));
+  await app.register(workflowRoutes(core));
   await app.register(opsRoutes(core));
   await app.register(divisionRoutes(core));
   await app.register(calendarRoutes(core));

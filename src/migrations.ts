@@ -5,5 +5,9 @@ import { identityMigrations } from './platform/identity/migrations.js';
 import { oidcMigrations } from './platform/identity/oidc/migrations.js';
 import { orgMigrations } from './platform/org/migrations.js';
 import { notifyMigrations } from './platform/notify/index.js';
+import { formsMigrations } from './platform/forms/index.js';
+import { rulesMigrations } from './platform/rules/index.js';
+import { filesMigrations } from './platform/files/index.js';
+import { workflowMigrations } from './platform/workflow/index.js';
 
-export const allMigrations: NamedMigration[] = [...coreMigrations, ...identityMigrations, ...oidcMigrations, ...orgMigrations, ...notifyMigrations].sort((a, b) => a.name.localeCompare(b.name));
+export const allMigrations: NamedMigration[] = [...coreMigrations, ...identityMigrations, ...oidcMigrations, ...orgMigrations, ...notifyMigrations, ...formsMigrations, ...rulesMigrations, ...filesMigrations, ...workflowMigrations].sort((a, b) => a.name.localeCompare(b.name));
