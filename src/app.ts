@@ -57,6 +57,9 @@ export async function buildApp(core: Core): Promise<App> {
     contentSecurityPolicy: { directives: { 'default-src': ["'self'"], 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'], 'script-src': ["'self'"] } },
   });
   await app.register(rateLimit, {
+    // After authentication (registerAuth's preHandler runs first), so the budget is per person,
+    // not per NAT address shared by a whole office.
+    hook: 'preHandler',
     max: config.rateLimitMax,
     timeWindow: config.rateLimitWindowMs,
     keyGenerator: (req) => (req.principal?.id ? `p:${req.principal.id}` : `ip:${req.ip}`),

@@ -29,6 +29,21 @@ export interface Config {
   jobsConcurrency: number;
   pollMs: number;
   nodeEnv: string;
+  /** Where file contents live: local disk under $DATA_DIR/files, or an S3-compatible bucket. */
+  fileStore: 'local' | 's3';
+  s3: S3Config | undefined;
+  fileMaxBytes: number;
+  /** argv of the virus scanner (file on stdin; exit 0 clean, 1 infected), or undefined for none. */
+  virusScanCommand: string[] | undefined;
+}
+
+export interface S3Config {
+  endpoint: string;
+  bucket: string;
+  accessKey: string;
+  secretKey: string;
+  region: string;
+  pathStyle: boolean;
 }
 
 export class ConfigError extends Error {
@@ -72,6 +87,15 @@ export const CONFIG_VARS: VarSpec[] = [
   { name: 'WORKERS', default: 'true', meaning: 'run background workers (jobs, outbox dispatcher, audit sealer) on this node' },
   { name: 'JOBS_CONCURRENCY', default: '4', meaning: 'jobs run at once per node' },
   { name: 'POLL_MS', default: '500', meaning: 'how often workers poll the database when idle' },
+  { name: 'FILE_STORE', default: 'local', meaning: 'local = content-addressed files under $DATA_DIR/files; s3 = an S3-compatible bucket (S3_* below)' },
+  { name: 'S3_ENDPOINT', default: '(unset)', meaning: 'http(s)://host:port of the S3-compatible service (required with FILE_STORE=s3)' },
+  { name: 'S3_BUCKET', default: '(unset)', meaning: 'bucket for file contents (required with FILE_STORE=s3; created when missing)' },
+  { name: 'S3_ACCESS_KEY', default: '(unset)', meaning: 'access key (required with FILE_STORE=s3)' },
+  { name: 'S3_SECRET_KEY', default: '(unset)', meaning: 'secret key (required with FILE_STORE=s3)' },
+  { name: 'S3_REGION', default: 'us-east-1', meaning: 'region sent in signatures' },
+  { name: 'S3_PATH_STYLE', default: 'true', meaning: 'true = http://host/bucket/key (MinIO, Ceph); false = http://bucket.host/key (e.g. Aliyun OSS)' },
+  { name: 'FILE_MAX_BYTES', default: '20971520', meaning: 'largest accepted upload in bytes (20 MiB); a request may ask for less, never more' },
+  { name: 'VIRUS_SCAN_COMMAND', default: '(unset: no scanning)', meaning: 'command that gets each upload on stdin, e.g. clamdscan --no-summary -; exit 0 clean, 1 infected, else error' },
 ];
 
 type Env = Record<string, string | undefined>;
@@ -110,6 +134,45 @@ function oneOf<T extends string>(env: Env, name: string, def: T, allowed: readon
   return raw as T;
 }
 
+/**
+ * Splits a command line into argv the way a POSIX shell would for plain words, '…' and "…"
+ * quoting and backslash escapes — without running a shell, so nothing else is interpreted.
+ * Returns null when a quote is left open.
+ */
+export function splitCommandLine(line: string): string[] | null {
+  const out: string[] = [];
+  let word = '';
+  let inWord = false;
+  let quote: "'" | '"' | null = null;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quote === "'") {
+      if (c === "'") quote = null;
+      else word += c;
+    } else if (quote === '"') {
+      if (c === '"') quote = null;
+      else if (c === '\\' && i + 1 < line.length && '"\\$`'.includes(line[i + 1]!)) word += line[++i];
+      else word += c;
+    } else if (c === "'" || c === '"') {
+      quote = c;
+      inWord = true;
+    } else if (c === '\\' && i + 1 < line.length) {
+      word += line[++i];
+      inWord = true;
+    } else if (/\s/.test(c)) {
+      if (inWord) out.push(word);
+      word = '';
+      inWord = false;
+    } else {
+      word += c;
+      inWord = true;
+    }
+  }
+  if (quote) return null;
+  if (inWord) out.push(word);
+  return out;
+}
+
 function url(env: Env, name: string, protocols: string[]): string | undefined {
   const raw = read(env, name);
   if (raw === undefined) return undefined;
@@ -123,6 +186,49 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
     throw new ConfigError(name, `${name} has protocol "${parsed.protocol}" — must be ${protocols.join(' or ')}`);
   }
   return raw;
+}
+
+const S3_VARS = ['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY', 'S3_SECRET_KEY', 'S3_REGION', 'S3_PATH_STYLE'] as const;
+
+function fileSettings(env: Env): Pick<Config, 'fileStore' | 's3' | 'fileMaxBytes' | 'virusScanCommand'> {
+  const fileStore = oneOf(env, 'FILE_STORE', 'local', ['local', 's3'] as const);
+  const fileMaxBytes = int(env, 'FILE_MAX_BYTES', 20 * 1024 * 1024, 1, 5 * 1024 * 1024 * 1024);
+  const rawScan = read(env, 'VIRUS_SCAN_COMMAND');
+  let virusScanCommand: string[] | undefined;
+  if (rawScan !== undefined) {
+    const argv = splitCommandLine(rawScan);
+    if (!argv || argv.length === 0) throw new ConfigError('VIRUS_SCAN_COMMAND', `VIRUS_SCAN_COMMAND=${show(rawScan)} — must be a command line with balanced quotes, e.g. clamdscan --no-summary -`);
+    virusScanCommand = argv;
+  }
+  if (fileStore === 'local') {
+    // S3 settings without FILE_STORE=s3 would silently keep files on local disk: say so at boot.
+    const stray = S3_VARS.find((n) => read(env, n) !== undefined);
+    if (stray) throw new ConfigError(stray, `${stray} is set but FILE_STORE is local — set FILE_STORE=s3 to keep files in S3, or unset the S3_* variables`);
+    return { fileStore, s3: undefined, fileMaxBytes, virusScanCommand };
+  }
+  const endpoint = url(env, 'S3_ENDPOINT', ['http:', 'https:']);
+  if (!endpoint) throw new ConfigError('S3_ENDPOINT', 'S3_ENDPOINT is required with FILE_STORE=s3 — e.g. http://minio:9000');
+  const parsed = new URL(endpoint);
+  if ((parsed.pathname !== '/' && parsed.pathname !== '') || parsed.search || parsed.username) {
+    throw new ConfigError('S3_ENDPOINT', 'S3_ENDPOINT must be scheme://host[:port] only — no path, query or credentials (use S3_ACCESS_KEY / S3_SECRET_KEY)');
+  }
+  const bucket = read(env, 'S3_BUCKET');
+  if (!bucket) throw new ConfigError('S3_BUCKET', 'S3_BUCKET is required with FILE_STORE=s3');
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket) || bucket.includes('..')) {
+    throw new ConfigError('S3_BUCKET', `S3_BUCKET=${show(bucket)} — must be 3–63 lower-case letters, digits, . or - (starting and ending with a letter or digit)`);
+  }
+  const accessKey = read(env, 'S3_ACCESS_KEY');
+  const secretKey = read(env, 'S3_SECRET_KEY');
+  if (!accessKey) throw new ConfigError('S3_ACCESS_KEY', 'S3_ACCESS_KEY is required with FILE_STORE=s3');
+  if (!secretKey) throw new ConfigError('S3_SECRET_KEY', 'S3_SECRET_KEY is required with FILE_STORE=s3');
+  const region = read(env, 'S3_REGION') ?? 'us-east-1';
+  if (!/^[a-z0-9-]{1,64}$/.test(region)) throw new ConfigError('S3_REGION', `S3_REGION=${show(region)} — must be lower-case letters, digits and -, e.g. us-east-1 or cn-north-1`);
+  return {
+    fileStore,
+    s3: { endpoint: `${parsed.protocol}//${parsed.host}`, bucket, accessKey, secretKey, region, pathStyle: bool(env, 'S3_PATH_STYLE', true) },
+    fileMaxBytes,
+    virusScanCommand,
+  };
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -169,5 +275,6 @@ export function loadConfig(env: Env = process.env): Config {
     jobsConcurrency: int(env, 'JOBS_CONCURRENCY', 4, 1, 256),
     pollMs: int(env, 'POLL_MS', 500, 10, 60_000),
     nodeEnv: read(env, 'NODE_ENV') ?? 'development',
+    ...fileSettings(env),
   };
 }

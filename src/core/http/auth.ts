@@ -38,6 +38,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     public?: boolean;
     permission?: string;
+    /** Any signed-in principal; the handler checks per object (e.g. "the applicant or staff in scope"). */
+    signedIn?: boolean;
   }
   interface FastifyRequest {
     principal: Principal | null;
@@ -104,8 +106,9 @@ export function registerAuth(app: FastifyInstance): void {
       }
     }
     if (isPublic) return;
-    if (!cfg.permission) throw new AppError('FORBIDDEN', { 'zh-CN': '该接口未声明访问权限', en: 'This endpoint declares no permission' });
+    if (!cfg.permission && !cfg.signedIn) throw new AppError('FORBIDDEN', { 'zh-CN': '该接口未声明访问权限', en: 'This endpoint declares no permission' });
     if (!request.principal) throw new AppError('UNAUTHENTICATED');
+    if (!cfg.permission) return;
     if (!hasPermission(request.principal, cfg.permission)) throw new AppError('FORBIDDEN', undefined, undefined, { permission: cfg.permission });
   });
 }
