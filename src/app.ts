@@ -25,6 +25,7 @@ import { formsRoutes, registerForms } from './platform/forms/index.js';
 import { rulesRoutes, registerRules } from './platform/rules/index.js';
 import { filesRoutes, registerFiles } from './platform/files/index.js';
 import { workflowRoutes, registerWorkflow } from './platform/workflow/index.js';
+import { servicesRoutes, registerServices } from './modules/services/index.js';
 
 export type App = FastifyInstance;
 
@@ -81,6 +82,7 @@ export async function buildApp(core: Core): Promise<App> {
   registerRules(core);
   registerFiles(core);
   registerWorkflow(core);
+  registerServices(core);
   await ensureRoles(core);
   const id = identity(core);
   await id.register(app);
@@ -92,6 +94,7 @@ export async function buildApp(core: Core): Promise<App> {
   await app.register(rulesRoutes(core));
   await app.register(filesRoutes(core));
   await app.register(workflowRoutes(core));
+  await app.register(servicesRoutes(core));
   await app.register(opsRoutes(core));
   await app.register(divisionRoutes(core));
   await app.register(calendarRoutes(core));

@@ -9,6 +9,7 @@ import { formsMigrations } from './platform/forms/index.js';
 import { rulesMigrations } from './platform/rules/index.js';
 import { filesMigrations } from './platform/files/index.js';
 import { workflowMigrations } from './platform/workflow/index.js';
+import { servicesMigrations } from './modules/services/index.js';
 import { numberingMigrations } from './core/numbering/index.js';
 
-export const allMigrations: NamedMigration[] = [...coreMigrations, ...identityMigrations, ...oidcMigrations, ...orgMigrations, ...notifyMigrations, ...formsMigrations, ...rulesMigrations, ...filesMigrations, ...workflowMigrations, ...numberingMigrations].sort((a, b) => a.name.localeCompare(b.name));
+export const allMigrations: NamedMigration[] = [...coreMigrations, ...identityMigrations, ...oidcMigrations, ...orgMigrations, ...notifyMigrations, ...formsMigrations, ...rulesMigrations, ...filesMigrations, ...workflowMigrations, ...servicesMigrations, ...numberingMigrations].sort((a, b) => a.name.localeCompare(b.name));

@@ -1,0 +1,11 @@
+// services/ratings (issue 5): placeholder wiring so migrations and routes have one place to land.
+import type { FastifyInstance } from 'fastify';
+import type { Core } from '../../../core/index.js';
+import type { NamedMigration } from '../../../core/db/migrate.js';
+
+export const migrations: NamedMigration[] = [];
+
+/** Job definitions and event subscriptions (called once per Core, before routes). */
+export function register(_core: Core): void {}
+
+export const routes = (_core: Core) => async (_app: FastifyInstance) => {};
