@@ -8,10 +8,11 @@ import * as writePath from './write-path.mjs';
 import * as auditVerify from './audit-verify.mjs';
 import * as idleMemory from './idle-memory.mjs';
 import * as identity from './identity.mjs';
+import * as workflow from './workflow.mjs';
 import { formatTable } from './lib/table.mjs';
 import { serverVersion } from './lib/pg.mjs';
 
-const benches = [writePath, auditVerify, idleMemory, identity];
+const benches = [writePath, auditVerify, idleMemory, identity, workflow];
 
 const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {

@@ -86,7 +86,7 @@ async function createTask(core: Core, ex: Executor, w: Working, s: StateDef, a: 
     instance_id: w.row.id, state: s.id, state_seq: w.row.state_seq, division: w.row.division, role: owner.role, department_id: owner.departmentId,
     assignee: owner.assignee, due_at: w.row.state_due_at, created_at: w.now, claimed_at: owner.assignee ? w.now : null,
   }).returning('id').executeTakeFirstOrThrow();
-  await notifyTask(core, ex, { kind: 'assigned', taskId: task.id, instance: w.row, stateName: s.name['zh-CN'], owner });
+  await notifyTask(core, ex, { kind: 'assigned', taskId: task.id, instance: w.row, stateName: s.name['zh-CN'], owner, dueAt: w.row.state_due_at });
 }
 
 /** The sub-case list: fixed in the definition, or read from the case data at `itemsFrom`. */
