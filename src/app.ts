@@ -26,6 +26,9 @@ import { rulesRoutes, registerRules } from './platform/rules/index.js';
 import { filesRoutes, registerFiles } from './platform/files/index.js';
 import { workflowRoutes, registerWorkflow } from './platform/workflow/index.js';
 import { servicesRoutes, registerServices } from './modules/services/index.js';
+import { hotlineRoutes, registerHotline } from './modules/hotline/index.js';
+import { licensesRoutes, registerLicenses } from './platform/licenses/index.js';
+import { sealsRoutes, registerSeals } from './platform/seals/index.js';
 
 export type App = FastifyInstance;
 
@@ -83,6 +86,9 @@ export async function buildApp(core: Core): Promise<App> {
   registerFiles(core);
   registerWorkflow(core);
   registerServices(core);
+  registerHotline(core);
+  registerLicenses(core);
+  registerSeals(core);
   await ensureRoles(core);
   const id = identity(core);
   await id.register(app);
@@ -95,6 +101,9 @@ export async function buildApp(core: Core): Promise<App> {
   await app.register(filesRoutes(core));
   await app.register(workflowRoutes(core));
   await app.register(servicesRoutes(core));
+  await app.register(hotlineRoutes(core));
+  await app.register(licensesRoutes(core));
+  await app.register(sealsRoutes(core));
   await app.register(opsRoutes(core));
   await app.register(divisionRoutes(core));
   await app.register(calendarRoutes(core));

@@ -10,6 +10,9 @@ import { rulesMigrations } from './platform/rules/index.js';
 import { filesMigrations } from './platform/files/index.js';
 import { workflowMigrations } from './platform/workflow/index.js';
 import { servicesMigrations } from './modules/services/index.js';
+import { hotlineMigrations } from './modules/hotline/index.js';
+import { licensesMigrations } from './platform/licenses/index.js';
+import { sealsMigrations } from './platform/seals/index.js';
 import { numberingMigrations } from './core/numbering/index.js';
 
-export const allMigrations: NamedMigration[] = [...coreMigrations, ...identityMigrations, ...oidcMigrations, ...orgMigrations, ...notifyMigrations, ...formsMigrations, ...rulesMigrations, ...filesMigrations, ...workflowMigrations, ...servicesMigrations, ...numberingMigrations].sort((a, b) => a.name.localeCompare(b.name));
+export const allMigrations: NamedMigration[] = [...coreMigrations, ...identityMigrations, ...oidcMigrations, ...orgMigrations, ...notifyMigrations, ...formsMigrations, ...rulesMigrations, ...filesMigrations, ...workflowMigrations, ...servicesMigrations, ...hotlineMigrations, ...licensesMigrations, ...sealsMigrations, ...numberingMigrations].sort((a, b) => a.name.localeCompare(b.name));
