@@ -63,7 +63,7 @@ describe('yunling migrate', () => {
     expect(again.code).toBe(0);
     expect(again.stdout).toBe('database schema is up to date\n');
     expect(fs.existsSync(path.join(t.dataDir, 'pgdata.lock'))).toBe(false);
-  });
+  }, 180_000); // three CLI processes, one of them creating a PGlite data directory from scratch
 
   if (adminUrl) {
     it('migrates a fresh PostgreSQL database', async () => {
