@@ -5,6 +5,7 @@ import type { Executor } from '../../core/db/types.js';
 import { AppError } from '../../core/http/errors.js';
 import type { Assignment } from './definition.js';
 import { divisionChain } from './definitions.js';
+import { valueAt } from './data.js';
 
 export interface Owner {
   role: string | null;
@@ -35,7 +36,7 @@ export async function roleHolders(ex: Executor, role: string, division: string, 
   return rows.rows.map((r) => r.account_id);
 }
 
-export async function resolveOwner(ex: Executor, a: Assignment, ctx: { key: string; state: string; division: string; instanceId: string }): Promise<Owner> {
+export async function resolveOwner(ex: Executor, a: Assignment, ctx: { key: string; state: string; division: string; instanceId: string; data?: unknown }): Promise<Owner> {
   if (a.person) return { role: null, departmentId: null, assignee: a.person };
   if (a.previous) {
     const prev = await ex.selectFrom('wf_task').select(['completed_by', 'role', 'department_id']).where('instance_id', '=', ctx.instanceId).where('state', '=', a.previous)
@@ -44,7 +45,12 @@ export async function resolveOwner(ex: Executor, a: Assignment, ctx: { key: stri
     return { role: prev.role, departmentId: prev.department_id, assignee: prev.completed_by!.slice(5) };
   }
   const role = a.role!;
-  const departmentId = a.department ? await departmentByCode(ex, a.department, ctx.division) : null;
+  const fromData = a.departmentFrom ? valueAt(ctx.data, a.departmentFrom) : undefined;
+  if (a.departmentFrom && (typeof fromData !== 'string' || !fromData)) {
+    throw new AppError('VALIDATION_FAILED', { 'zh-CN': '办件数据中缺少承办部门', en: 'The case data names no department' }, [{ pointer: `/data${a.departmentFrom}`, code: 'required', message: '请指定承办部门编码' }]);
+  }
+  const code = a.department ?? (fromData as string | undefined);
+  const departmentId = code ? await departmentByCode(ex, code, ctx.division) : null;
   if (a.strategy !== 'round-robin') return { role, departmentId, assignee: null };
   const holders = await roleHolders(ex, role, ctx.division, departmentId);
   if (!holders.length) return { role, departmentId, assignee: null };

@@ -23,6 +23,8 @@ export type Duration = Static<typeof Duration>;
 export const Assignment = Type.Object({
   role: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   department: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  /** The department code is read from the case data at this JSON Pointer (e.g. the department a rating names). */
+  departmentFrom: Type.Optional(Type.String({ pattern: '^(/[^/]+)+$' })),
   strategy: Type.Optional(Type.Union([Type.Literal('queue'), Type.Literal('round-robin')])),
   person: Type.Optional(Type.String({ format: 'uuid' })),
   previous: Type.Optional(Id),
@@ -147,6 +149,8 @@ export function checkDefinition(raw: unknown): FieldError[] {
       const ways = [a.role, a.person, a.previous].filter((x) => x !== undefined).length;
       if (ways !== 1) out.push(err(`${at}/assignment`, 'assignment', `状态「${s.id}」的分派须且只能指定 role、person、previous 之一`));
       if (a.previous && !states.has(a.previous) && !d.states.some((x) => x.id === a.previous)) out.push(err(`${at}/assignment/previous`, 'unknown-state', `分派引用的状态「${a.previous}」未定义`));
+      if (a.departmentFrom && a.department) out.push(err(`${at}/assignment/departmentFrom`, 'assignment', '分派不能同时指定 department 和 departmentFrom'));
+      if (a.departmentFrom && !a.role) out.push(err(`${at}/assignment/departmentFrom`, 'assignment', 'departmentFrom 只适用于按角色分派'));
       if (a.strategy && !a.role) out.push(err(`${at}/assignment/strategy`, 'assignment', '轮派（strategy）只适用于按角色分派'));
     });
     (s.escalation ?? []).forEach((e, j) => checkStep(e, `${at}/escalation/${j}`, s.sla !== undefined, out));

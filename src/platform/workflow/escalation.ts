@@ -40,7 +40,7 @@ export function registerEscalation(core: Core): void {
         }
         if (step.to) {
           // The supervisor (督办人) hears about it too.
-          const owner = await resolveOwner(tx, step.to, { key: row.key, state: row.state, division: row.division, instanceId: row.id });
+          const owner = await resolveOwner(tx, step.to, { key: row.key, state: row.state, division: row.division, instanceId: row.id, data: row.data });
           await notifyTask(core, tx, { kind: step.kind, instance: row, stateName: state.name['zh-CN'], owner, dueAt: row.state_due_at ?? row.due_at });
         }
         await history(tx, w, { kind: step.kind, from: row.state, to: row.state, detail: { scope: p.scope, step: p.step, tasks: tasks.map((t) => t.id) } });

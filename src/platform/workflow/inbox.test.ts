@@ -91,6 +91,27 @@ describe('inboxes', () => {
   });
 });
 
+describe('department from the case data', () => {
+  it('routes the task to the department the case names, and refuses a case that names none', async () => {
+    const definition = {
+      key: 'dept.from', title: { 'zh-CN': '按数据分派' }, initial: 'handle',
+      states: [
+        { id: 'handle', name: { 'zh-CN': '承办' }, assignment: { role: 'approver', departmentFrom: '/department' } },
+        { id: 'done', name: { 'zh-CN': '办结' }, kind: 'final', outcome: 'completed' },
+      ],
+      actions: [{ id: 'finish', name: { 'zh-CN': '办结' }, from: ['handle'], to: 'done', roles: ['approver'] }],
+    };
+    await w.ok('admin', 'POST', '/api/workflow/definitions', { division: '530000', definition }, 201);
+    const c = await w.ok('clerk1', 'POST', '/api/workflow/instances', { key: 'dept.from', division: '530102', data: { department: 'WF-D2' } }, 201);
+    expect(c.tasks[0].departmentId).toBe(w.departments['WF-D2']);
+    expect((await w.call('approverD1', 'POST', `/api/workflow/instances/${c.id}/actions/finish`, {})).statusCode).toBe(403);
+    expect((await w.ok('approverD2', 'POST', `/api/workflow/instances/${c.id}/actions/finish`, {})).state).toBe('done');
+    const none = await w.call('clerk1', 'POST', '/api/workflow/instances', { key: 'dept.from', division: '530102', data: {} });
+    expect(none.statusCode).toBe(400);
+    expect(none.json().errors[0].pointer).toBe('/data/department');
+  });
+});
+
 describe('case data', () => {
   it('merges objects deeply, replaces arrays, removes on null, and diffs leaf by leaf', () => {
     const a = { applicant: { name: '张三', mobile: '13800000000' }, items: [1, 2], note: 'x' };

@@ -81,7 +81,7 @@ export async function enterState(core: Core, ex: Executor, w: Working, stateId: 
 }
 
 async function createTask(core: Core, ex: Executor, w: Working, s: StateDef, a: NonNullable<StateDef['assignment']>): Promise<void> {
-  const owner = await resolveOwner(ex, a, { key: w.row.key, state: s.id, division: w.row.division, instanceId: w.row.id });
+  const owner = await resolveOwner(ex, a, { key: w.row.key, state: s.id, division: w.row.division, instanceId: w.row.id, data: w.row.data });
   const task = await ex.insertInto('wf_task').values({
     instance_id: w.row.id, state: s.id, state_seq: w.row.state_seq, division: w.row.division, role: owner.role, department_id: owner.departmentId,
     assignee: owner.assignee, due_at: w.row.state_due_at, created_at: w.now, claimed_at: owner.assignee ? w.now : null,
