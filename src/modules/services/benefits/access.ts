@@ -1,6 +1,6 @@
 // Who may do what with benefits. There is no benefits permission yet: publishing policies and
-// re-running scans use workflow:definition.manage (department administrators), listing grants
-// uses services:case.read (staff who read cases) — each in the caller's division subtrees.
+// re-running scans use services:benefit.manage (department administrators), listing grants
+// uses services:benefit.read (window clerks, approvers, administrators, auditors) — each in the caller's division subtrees.
 // Proposed: services:benefit.manage and services:benefit.read.
 import type { FastifyRequest } from 'fastify';
 import { actorOf, scopesFor, type Principal } from '../../../core/http/auth.js';
@@ -9,8 +9,8 @@ import { AppError, pickLang, type Lang } from '../../../core/http/errors.js';
 import { isWithin } from '../../../core/divisions/service.js';
 import type { LocalizedText } from '../../../core/validators/index.js';
 
-export const MANAGE = 'workflow:definition.manage';
-export const READ = 'services:case.read';
+export const MANAGE = 'services:benefit.manage';
+export const READ = 'services:benefit.read';
 
 export interface Caller {
   principal: Principal;

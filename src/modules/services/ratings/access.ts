@@ -1,13 +1,12 @@
-// Who reads ratings and rectification items: staff holding any of these permissions, each in the
-// subtrees where they hold it (window clerks and approvers through services:case.read, department
-// administrators through workflow:task.read/.supervise). A rating outside every such subtree
-// answers 404. A dedicated `services:rating.read` would be cleaner (requested in the README).
+// Who reads ratings and rectification items: staff holding services:rating.read (window clerks,
+// approvers, department administrators, auditors), each in the subtrees where they hold it.
+// A rating outside every such subtree answers 404.
 import type { Principal } from '../../../core/http/auth.js';
 import { scopesFor } from '../../../core/http/auth.js';
 import { isWithin } from '../../../core/divisions/service.js';
 import { AppError } from '../../../core/http/errors.js';
 
-export const READ_PERMISSIONS = ['services:case.read', 'workflow:task.read', 'workflow:task.supervise'] as const;
+export const READ_PERMISSIONS = ['services:rating.read'] as const;
 
 export function readScopes(p: Principal): string[] {
   return [...new Set(READ_PERMISSIONS.flatMap((perm) => scopesFor(p, perm)))];

@@ -60,22 +60,22 @@ export const ratingsRoutes = (core: Core) => async (app: FastifyInstance) => {
   });
 
   app.post(`${P}/counter`, {
-    config: { permission: 'services:case.accept' },
+    config: { permission: 'services:rating.record' },
     schema: { tags, summary: '窗口评价 A window visit rated on the hall tablet (一次一评; with a case number, that case\'s rating)', body: CounterBody },
   }, async (req, reply) => {
-    const r = await rateByStaff(core, caller(req), 'counter', req.body as StaffEntry, 'services:case.accept');
+    const r = await rateByStaff(core, caller(req), 'counter', req.body as StaffEntry, 'services:rating.record');
     reply.code(r.replayed ? 200 : 201);
     return r.rating;
   });
 
   app.post(`${P}/hotline`, {
-    config: { permission: 'hotline:order.create' },
+    config: { permission: 'services:rating.record' },
     schema: { tags, summary: '热线评价 A rating taken by a 12345 operator', body: HotlineBody },
   }, async (req, reply) => {
     const c = caller(req);
     // Citizens hold hotline:order.create too (they file work orders); only staff record ratings for others.
     if (c.principal.accountType !== 'staff' && c.principal.kind !== 'staff') throw new AppError('FORBIDDEN', { 'zh-CN': '只有热线工作人员可以登记热线评价', en: 'Only hotline staff record hotline ratings' });
-    const r = await rateByStaff(core, c, 'hotline', req.body as StaffEntry, 'hotline:order.create');
+    const r = await rateByStaff(core, c, 'hotline', req.body as StaffEntry, 'services:rating.record');
     reply.code(r.replayed ? 200 : 201);
     return r.rating;
   });
