@@ -20,15 +20,16 @@ import { auditRoutes } from './core/routes/audit.js';
 import { identity, ensureRoles } from './platform/identity/index.js';
 import { oidc } from './platform/identity/oidc/index.js';
 import { orgRoutes } from './platform/org/index.js';
-import { notifyRoutes, registerNotify } from './platform/notify/index.js';
-import { formsRoutes, registerForms } from './platform/forms/index.js';
-import { rulesRoutes, registerRules } from './platform/rules/index.js';
-import { filesRoutes, registerFiles } from './platform/files/index.js';
-import { workflowRoutes, registerWorkflow } from './platform/workflow/index.js';
-import { servicesRoutes, registerServices } from './modules/services/index.js';
-import { hotlineRoutes, registerHotline } from './modules/hotline/index.js';
-import { licensesRoutes, registerLicenses } from './platform/licenses/index.js';
-import { sealsRoutes, registerSeals } from './platform/seals/index.js';
+import { notifyRoutes } from './platform/notify/index.js';
+import { formsRoutes } from './platform/forms/index.js';
+import { rulesRoutes } from './platform/rules/index.js';
+import { filesRoutes } from './platform/files/index.js';
+import { workflowRoutes } from './platform/workflow/index.js';
+import { servicesRoutes } from './modules/services/index.js';
+import { hotlineRoutes } from './modules/hotline/index.js';
+import { licensesRoutes } from './platform/licenses/index.js';
+import { sealsRoutes } from './platform/seals/index.js';
+import { registerModules } from './modules.js';
 
 export type App = FastifyInstance;
 
@@ -80,15 +81,7 @@ export async function buildApp(core: Core): Promise<App> {
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
   registerMetrics(app, core);
 
-  registerNotify(core);
-  registerForms(core);
-  registerRules(core);
-  registerFiles(core);
-  registerWorkflow(core);
-  registerServices(core);
-  registerHotline(core);
-  registerLicenses(core);
-  registerSeals(core);
+  registerModules(core);
   await ensureRoles(core);
   const id = identity(core);
   await id.register(app);

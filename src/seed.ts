@@ -4,6 +4,9 @@ import { sql } from 'kysely';
 import type { Core } from './core/index.js';
 import { setDivisionDay } from './core/calendar/store.js';
 import { seedIdentity } from './platform/identity/seed.js';
+import { loadBenefitsDemoPack } from './modules/services/benefits/demo.js';
+import { seedServicesPack } from './modules/services/catalog/index.js';
+import { registerModules } from './modules.js';
 
 export interface DemoAccount {
   role: string;
@@ -27,6 +30,10 @@ const calendarSeeder: Seeder = async (core) => {
 export const seeders: Array<{ name: string; run: Seeder }> = [
   { name: 'calendar', run: calendarSeeder },
   { name: 'identity', run: seedIdentity },
+  // 一网通办: 35 real service items with their workflows and forms, implemented in 昆明市 and 五华区.
+  { name: 'services', run: seedServicesPack },
+  // 免申即享: four real policy types over synthetic registry residents (packs/services/benefits).
+  { name: 'benefits', run: async (core) => { await loadBenefitsDemoPack(core); return []; } },
 ];
 
 export async function isSeeded(core: Core): Promise<boolean> {
@@ -35,6 +42,7 @@ export async function isSeeded(core: Core): Promise<boolean> {
 }
 
 export async function seedDemo(core: Core): Promise<DemoAccount[]> {
+  registerModules(core);
   const accounts: DemoAccount[] = [];
   for (const s of seeders) accounts.push(...(await s.run(core)));
   await sql`INSERT INTO yunling_meta (key, value) VALUES ('seed.demo', ${JSON.stringify({ at: new Date().toISOString(), accounts })}::jsonb)
