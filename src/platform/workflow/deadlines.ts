@@ -6,6 +6,7 @@ import type { Executor } from '../../core/db/types.js';
 import type { Pause as CalendarPause } from '../../core/calendar/types.js';
 import type { Definition, Duration, EscalationStep, StateDef } from './definition.js';
 import type { Pause } from './tables.js';
+import { valueAt } from './data.js';
 
 export const TIMER_JOB = 'workflow.timer';
 
@@ -19,9 +20,19 @@ export const calendarPauses = (p: Pause[]): CalendarPause[] => p.map((x) => ({ f
 export const isPaused = (p: Pause[]): boolean => p.some((x) => !x.to);
 
 /** The overall deadline (null while the clock is paused or without an overall SLA). */
-export function overallDue(core: Core, def: Definition, inst: { created_at: Date | string; division: string; pauses: Pause[]; extension: { workingDays: number; workingHours: number } }): Date | null {
-  if (!def.sla || isPaused(inst.pauses)) return null;
-  const total: Duration = 'workingDays' in def.sla ? { workingDays: def.sla.workingDays + inst.extension.workingDays } : { workingHours: def.sla.workingHours + inst.extension.workingHours };
+/** The overall limit of one case: from its data when the definition says so (a positive whole number of working days), else the definition's. */
+export function overallSla(def: Definition, data: unknown): Duration | undefined {
+  if (def.slaFromData) {
+    const v = valueAt(data, def.slaFromData);
+    if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 3650) return { workingDays: v };
+  }
+  return def.sla;
+}
+
+export function overallDue(core: Core, def: Definition, inst: { created_at: Date | string; division: string; data?: unknown; pauses: Pause[]; extension: { workingDays: number; workingHours: number } }): Date | null {
+  const sla = overallSla(def, inst.data);
+  if (!sla || isPaused(inst.pauses)) return null;
+  const total: Duration = 'workingDays' in sla ? { workingDays: sla.workingDays + inst.extension.workingDays } : { workingHours: sla.workingHours + inst.extension.workingHours };
   return addDuration(core, new Date(inst.created_at), total, inst.division, calendarPauses(inst.pauses));
 }
 

@@ -97,6 +97,11 @@ export const DefinitionSchema = Type.Object({
   title: Text,
   initial: Id,
   sla: Type.Optional(Duration),
+  /**
+   * A JSON Pointer into the case data holding the overall limit in working days (e.g. the service
+   * item's promised days); `sla` is the fallback when the case carries none.
+   */
+  slaFromData: Type.Optional(Type.String({ pattern: '^(/[^/]+)+$' })),
   escalation: Type.Optional(Type.Array(EscalationStep, { maxItems: 10 })),
   states: Type.Array(StateDef, { minItems: 2, maxItems: 200 }),
   actions: Type.Array(ActionDef, { minItems: 1, maxItems: 500 }),
@@ -155,6 +160,7 @@ export function checkDefinition(raw: unknown): FieldError[] {
     });
     (s.escalation ?? []).forEach((e, j) => checkStep(e, `${at}/escalation/${j}`, s.sla !== undefined, out));
   });
+  if (d.slaFromData && !d.sla) out.push(err('/definition/sla', 'required', 'slaFromData 需同时给出默认时限 sla（办件数据中没有时限时使用）'));
   (d.escalation ?? []).forEach((e, j) => checkStep(e, `/definition/escalation/${j}`, d.sla !== undefined, out));
   d.actions.forEach((a, i) => {
     const at = `/definition/actions/${i}`;

@@ -112,6 +112,26 @@ describe('department from the case data', () => {
   });
 });
 
+describe('overall limit from the case data', () => {
+  it("uses the case's own working days (e.g. an item's promised days), else the definition's", async () => {
+    const definition = {
+      key: 'sla.from', title: { 'zh-CN': '承诺时限' }, initial: 'handle', sla: { workingDays: 10 }, slaFromData: '/promisedDays',
+      states: [
+        { id: 'handle', name: { 'zh-CN': '承办' }, assignment: { role: 'window_clerk' } },
+        { id: 'done', name: { 'zh-CN': '办结' }, kind: 'final', outcome: 'completed' },
+      ],
+      actions: [{ id: 'finish', name: { 'zh-CN': '办结' }, from: ['handle'], to: 'done', roles: ['window_clerk'] }],
+    };
+    await w.ok('admin', 'POST', '/api/workflow/definitions', { division: '530000', definition }, 201);
+    const three = await w.ok('clerk1', 'POST', '/api/workflow/instances', { key: 'sla.from', division: '530102', data: { promisedDays: 3 } }, 201);
+    expect(three.dueAt).toBe('2026-12-01T15:59:59.999Z'); // Thu 26 Nov + 3 working days
+    const none = await w.ok('clerk1', 'POST', '/api/workflow/instances', { key: 'sla.from', division: '530102', data: {} }, 201);
+    expect(none.dueAt).toBe('2026-12-10T15:59:59.999Z');
+    const bad = await w.call('admin', 'POST', '/api/workflow/definitions', { division: '530000', definition: { ...definition, key: 'sla.bad', sla: undefined } });
+    expect(bad.json().errors.map((e: any) => e.pointer)).toContain('/definition/sla');
+  });
+});
+
 describe('case data', () => {
   it('merges objects deeply, replaces arrays, removes on null, and diffs leaf by leaf', () => {
     const a = { applicant: { name: '张三', mobile: '13800000000' }, items: [1, 2], note: 'x' };
