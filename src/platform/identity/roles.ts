@@ -39,6 +39,7 @@ export const PERMISSIONS = {
   'hotline:order.handle': '办理工单 / handle work orders',
   'hotline:kb.read': '查看知识库 / read the knowledge base',
   'hotline:kb.manage': '维护知识库 / maintain the knowledge base',
+  'hotline:config.manage': '设置热线办理时限与派单规则 / set hotline time limits and dispatch rules',
   'data:catalog.read': '查看数据目录 / read the data catalog',
   'data:catalog.manage': '维护数据目录 / maintain the data catalog',
   'data:share.approve': '审批共享申请 / approve sharing requests',
@@ -62,9 +63,12 @@ export const BUILTIN_ROLES: RoleDefinition[] = [
   { code: 'enterprise', nameZh: '法人', nameEn: 'Enterprise', requiresMfa: false, permissions: ['services:application.create', 'services:application.read-own', 'hotline:order.create', 'identity:delegation.manage', 'files:file.upload'] },
   { code: 'window_clerk', nameZh: '窗口工作人员', nameEn: 'Window clerk', requiresMfa: false, permissions: ['services:case.read', 'services:case.accept', 'services:application.create', 'org:department.read', 'workflow:task.read', 'workflow:task.act', 'files:file.upload', 'services:benefit.read', 'services:rating.read', 'services:rating.record'] },
   { code: 'approver', nameZh: '审批人员', nameEn: 'Approver', requiresMfa: true, permissions: ['services:case.read', 'services:case.approve', 'org:department.read', 'workflow:task.read', 'workflow:task.act', 'files:file.upload', 'services:benefit.read', 'services:rating.read'] },
-  { code: 'department_admin', nameZh: '部门管理员', nameEn: 'Department administrator', requiresMfa: true, permissions: ['identity:account.read', 'identity:account.manage', 'identity:role.assign', 'identity:session.revoke', 'org:department.read', 'org:department.manage', 'core:calendar.write', 'workflow:definition.read', 'workflow:definition.manage', 'workflow:task.read', 'workflow:task.supervise', 'forms:definition.manage', 'rules:ruleset.manage', 'notify:template.manage', 'services:item.manage', 'services:benefit.manage', 'services:benefit.read', 'services:rating.read', 'files:file.upload'] },
+  { code: 'department_admin', nameZh: '部门管理员', nameEn: 'Department administrator', requiresMfa: true, permissions: ['identity:account.read', 'identity:account.manage', 'identity:role.assign', 'identity:session.revoke', 'org:department.read', 'org:department.manage', 'core:calendar.write', 'workflow:definition.read', 'workflow:definition.manage', 'workflow:task.read', 'workflow:task.supervise', 'forms:definition.manage', 'rules:ruleset.manage', 'notify:template.manage', 'services:item.manage', 'services:benefit.manage', 'services:benefit.read', 'services:rating.read', 'files:file.upload', 'hotline:kb.manage', 'hotline:config.manage'] },
   { code: 'hotline_operator', nameZh: '热线话务员', nameEn: 'Hotline operator', requiresMfa: false, permissions: ['hotline:order.create', 'hotline:order.read', 'hotline:kb.read', 'workflow:task.read', 'workflow:task.act', 'files:file.upload', 'services:rating.record'] },
-  { code: 'hotline_dispatcher', nameZh: '热线派单员', nameEn: 'Hotline dispatcher', requiresMfa: false, permissions: ['hotline:order.read', 'hotline:order.dispatch', 'hotline:kb.read', 'workflow:task.read', 'workflow:task.act', 'workflow:task.supervise'] },
+  { code: 'hotline_dispatcher', nameZh: '热线派单员', nameEn: 'Hotline dispatcher', requiresMfa: false, permissions: ['hotline:order.read', 'hotline:order.dispatch', 'hotline:kb.read', 'hotline:kb.manage', 'workflow:task.read', 'workflow:task.act', 'workflow:task.supervise'] },
+  // 承办单位: the departments that sign for, handle and answer 12345 work orders — only the orders
+  // dispatched to their own department (no hotline:order.read, which reads a whole division).
+  { code: 'hotline_unit', nameZh: '热线承办单位', nameEn: 'Hotline handling unit', requiresMfa: false, permissions: ['hotline:order.handle', 'hotline:kb.read', 'workflow:task.read', 'workflow:task.act', 'files:file.upload'] },
   { code: 'data_steward', nameZh: '数据管理员', nameEn: 'Data steward', requiresMfa: false, permissions: ['data:catalog.read', 'data:catalog.manage', 'data:share.approve'] },
   // Read-only by construction: only `.read` permissions, never a write.
   { code: 'auditor', nameZh: '审计员', nameEn: 'Auditor', requiresMfa: false, permissions: [...readAll, 'core:audit.read'] },
