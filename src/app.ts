@@ -30,6 +30,7 @@ import { hotlineRoutes } from './modules/hotline/index.js';
 import { licensesRoutes } from './platform/licenses/index.js';
 import { sealsRoutes } from './platform/seals/index.js';
 import { registerModules } from './modules.js';
+import { webApp } from './web/index.js';
 
 export type App = FastifyInstance;
 
@@ -101,6 +102,7 @@ export async function buildApp(core: Core): Promise<App> {
   await app.register(divisionRoutes(core));
   await app.register(calendarRoutes(core));
   await app.register(auditRoutes(core));
+  await app.register(webApp(core));
 
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   await app.ready();

@@ -1,5 +1,5 @@
 // The `yunling` command: start | migrate | seed | audit verify | audit seal | audit rotate-key |
-// backup <file> | restore <file> | webhook … | user … | oidc-client … | oidc-key …  (helpers in src/cli/). Exit codes: 0 ok, 1 failure, 2 usage.
+// backup <file> | restore <file> | webhook … | user … | oidc-client … | oidc-key … | license …  (helpers in src/cli/). Exit codes: 0 ok, 1 failure, 2 usage.
 // Arguments are checked before the configuration and the database are touched; expected failures
 // (bad configuration, unreachable database, port in use, unusable backup) print ONE line.
 import fs from 'node:fs';
@@ -22,6 +22,7 @@ import { CliUsageError, userCommand } from './platform/identity/cli.js';
 import { OIDC_CLI_USAGE, oidcClientCommand, oidcClientUsageProblem, oidcKeyCommand, oidcKeyUsageProblem } from './platform/identity/oidc/cli.js';
 import { printVerify, UsageError, CliError, cliActor, parse, lockEmbedded, openCore, withCore, withDatabase, listenError } from './cli/common.js';
 import { type Command, auditCommand, webhookCommand } from './cli/audit-webhook.js';
+import { LicenseUsageError, runLicenseCommand } from './platform/licenses/cli.js';
 
 export const USAGE = `用法 Usage: yunling <command> [options]
 
@@ -41,6 +42,11 @@ Commands:
        [--id-number …] [--uscc …] [--legal-rep …] [--mobile …] [--division CODE] [--roles a,b] [--json]
   user revoke-sessions --username U      sign an account out everywhere
 ${OIDC_CLI_USAGE}
+  license issue --type CODE --issuer USCC --issuer-name N --division D --holder-name N --holder-type 111|001
+       --holder-code C --face JSON|@file [--number] [--issued-on] [--valid-from] [--valid-until] [--json]
+  license pdf <identifier> --out FILE [--json]      the signed PDF of a license
+  license revoke <identifier> --reason R [--json]
+  license verify <identifier> [--json]
   help                                  this text
 
 Configuration comes from environment variables (see README): PORT, HOST, DATA_DIR, DATABASE_URL, …
@@ -192,6 +198,18 @@ const commands: Record<string, Command> = {
     const problem = oidcClientUsageProblem(args);
     if (problem) throw new UsageError(problem);
     return (config) => withCore(config, 'oidc-client', (core) => oidcClientCommand(core, args, cliActor()));
+  },
+  license: (args) => {
+    if (!['issue', 'pdf', 'revoke', 'verify'].includes(args[0] ?? '')) throw new UsageError('license issue|pdf|revoke|verify … (see `yunling help`)');
+    return (config) =>
+      withCore(config, `license ${args[0]}`, async (core) => {
+        try {
+          return await runLicenseCommand(core, args, cliActor());
+        } catch (e) {
+          if (e instanceof LicenseUsageError) throw new UsageError(e.message);
+          throw e;
+        }
+      });
   },
   'oidc-key': (args) => {
     const problem = oidcKeyUsageProblem(args);
