@@ -1,5 +1,5 @@
-// The web app's OpenID Connect client: registered in identity's client registry at start (once per
-// BASE_URL; every node finds the same row), first-party (no consent page), redirect URI
+// The web app's OpenID Connect client: registered in identity's client registry on the first
+// sign-in (once per BASE_URL; every node finds the same row), first-party (no consent page), redirect URI
 // ${BASE_URL}/auth/callback.
 //
 // The registry has no public clients yet (token_endpoint_auth_method=none), so the browser cannot
@@ -29,7 +29,7 @@ function matches(c: ClientView, redirectUri: string): boolean {
   return c.name === WEB_CLIENT_NAME && !c.disabled && c.firstParty && c.redirectUris.includes(redirectUri) && c.grantTypes.includes('refresh_token');
 }
 
-/** Finds the web app's client for this BASE_URL, registering it on first start. */
+/** Finds the web app's client for this BASE_URL, registering it the first time it is needed. */
 export async function ensureWebClient(core: Core): Promise<WebClient> {
   const redirectUri = webRedirectUri(core);
   const postLogoutRedirectUri = `${core.config.baseUrl}/portal`;

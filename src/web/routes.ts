@@ -45,9 +45,9 @@ const Me = Type.Object({
 
 const EXPIRED = { 'zh-CN': '登录已过期，请重新登录', en: 'Your sign-in has expired; sign in again' };
 
-export const webRoutes = (core: Core, client: () => WebClient | null) => async (app: FastifyInstance) => {
-  const need = (): WebClient => {
-    const c = client();
+export const webRoutes = (core: Core, client: () => Promise<WebClient | null>) => async (app: FastifyInstance) => {
+  const need = async (): Promise<WebClient> => {
+    const c = await client();
     if (!c) throw new AppError('NOT_READY', { 'zh-CN': '网页应用登录未配置（BASE_URL 须为 https 地址）', en: 'Web sign-in is not configured (BASE_URL must be an https URL)' });
     return c;
   };
@@ -56,7 +56,7 @@ export const webRoutes = (core: Core, client: () => WebClient | null) => async (
     config: { public: true },
     schema: { tags, summary: '网页应用登录配置 Sign-in settings of the web app (OpenID Connect, code + PKCE)', response: { 200: WebConfig } },
   }, async (_req, reply) => {
-    const c = need();
+    const c = await need();
     const issuer = issuerOf(core);
     reply.header('cache-control', 'no-cache');
     return { clientId: c.clientId, issuer, redirectUri: c.redirectUri, postLogoutRedirectUri: c.postLogoutRedirectUri, authorizationEndpoint: `${issuer}/auth`, endSessionEndpoint: `${issuer}/session/end`, scope: WEB_SCOPE };
@@ -66,7 +66,7 @@ export const webRoutes = (core: Core, client: () => WebClient | null) => async (
     config: { public: true },
     schema: { tags, summary: '换取令牌 Redeem the authorization code (with the PKCE verifier) or a refresh token for the web app', body: TokenRequest, response: { 200: TokenResponse } },
   }, async (request, reply) => {
-    const c = need();
+    const c = await need();
     const b = request.body as { grantType: 'authorization_code'; code: string; codeVerifier: string } | { grantType: 'refresh_token'; refreshToken: string };
     const form: Record<string, string> = b.grantType === 'authorization_code'
       ? { grant_type: 'authorization_code', code: b.code, code_verifier: b.codeVerifier, redirect_uri: c.redirectUri }
@@ -86,7 +86,7 @@ export const webRoutes = (core: Core, client: () => WebClient | null) => async (
     config: { public: true },
     schema: { tags, summary: '吊销令牌 Revoke the web app\'s refresh token at sign-out', body: Type.Object({ token: Type.String({ minLength: 1, maxLength: 512 }) }, { additionalProperties: false }) },
   }, async (request, reply) => {
-    const c = need();
+    const c = await need();
     // RFC 7009: the answer is the same whether or not the token was valid.
     await callProvider(app, core, c, '/oidc/token/revocation', { token: (request.body as { token: string }).token, token_type_hint: 'refresh_token' }, request.ip);
     return reply.code(204).send();
