@@ -23,6 +23,7 @@ import { OIDC_CLI_USAGE, oidcClientCommand, oidcClientUsageProblem, oidcKeyComma
 import { printVerify, UsageError, CliError, cliActor, parse, lockEmbedded, openCore, withCore, withDatabase, listenError } from './cli/common.js';
 import { type Command, auditCommand, webhookCommand } from './cli/audit-webhook.js';
 import { LicenseUsageError, runLicenseCommand } from './platform/licenses/cli.js';
+import { dispatchAccuracy } from './modules/hotline/index.js';
 
 export const USAGE = `用法 Usage: yunling <command> [options]
 
@@ -47,6 +48,7 @@ ${OIDC_CLI_USAGE}
   license pdf <identifier> --out FILE [--json]      the signed PDF of a license
   license revoke <identifier> --reason R [--json]
   license verify <identifier> [--json]
+  hotline dispatch-accuracy --division CODE [--json]   how often the dispatch suggestion names the unit that handled held-out orders
   help                                  this text
 
 Configuration comes from environment variables (see README): PORT, HOST, DATA_DIR, DATABASE_URL, …
@@ -209,6 +211,17 @@ const commands: Record<string, Command> = {
           if (e instanceof LicenseUsageError) throw new UsageError(e.message);
           throw e;
         }
+      });
+  },
+  hotline: (args) => {
+    const { values, positionals } = parse(args, { division: { type: 'string' }, json: { type: 'boolean' } }, 1, 'hotline');
+    if (positionals[0] !== 'dispatch-accuracy' || !/^\d{6}$/.test(String(values.division ?? ''))) throw new UsageError('hotline dispatch-accuracy --division CODE [--json]');
+    return (config) =>
+      withCore(config, 'hotline', async (core) => {
+        const r = await dispatchAccuracy(core, values.division as string);
+        const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
+        process.stdout.write(values.json ? `${JSON.stringify(r)}\n` : `dispatch suggestions in ${r.division}: trained on ${r.trained} orders, tested on ${r.tested} held-out orders — top-1 ${pct(r.top1)}, top-3 ${pct(r.top3)}\n`);
+        return 0;
       });
   },
   'oidc-key': (args) => {

@@ -28,6 +28,8 @@ describe('usage errors', () => {
     [['migrate', 'now'], /^yunling: migrate takes no arguments \(got now\)\n/],
     [['webhook'], /^yunling: webhook needs a command/],
     [['webhook', 'add', '--name', 'x'], /^yunling: webhook add needs --name, --url and --events\n/],
+    [['license', 'frob'], /^yunling: license issue\|pdf\|revoke\|verify/],
+    [['hotline', 'dispatch-accuracy'], /^yunling: hotline dispatch-accuracy --division CODE/],
     [[], /^yunling: no command given\n/],
   ])('yunling %j → usage on stderr, exit 2, nothing touched', async (args, message) => {
     const t = await keep(pgliteTarget());
