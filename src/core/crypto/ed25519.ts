@@ -32,10 +32,23 @@ export function ed25519PublicKeyFromPrivate(privateKey: string): string {
 }
 
 /** Raw 64-byte Ed25519 signature (Ed25519 has no DER form). */
+// Parsing the PEM costs ~15× the signature itself (bench/licenses.mjs): keep the parsed keys of
+// the few signers a node uses (audit, OIDC, license issuers). Bounded so that a stream of
+// one-off keys cannot grow it.
+const privateKeys = new Map<string, nodeCrypto.KeyObject>();
+function parsedPrivateKey(pem: string): nodeCrypto.KeyObject {
+  let key = privateKeys.get(pem);
+  if (!key) {
+    key = nodeCrypto.createPrivateKey(pem);
+    if (key.asymmetricKeyType !== 'ed25519') throw new Error('not an Ed25519 private key');
+    if (privateKeys.size >= 64) privateKeys.delete(privateKeys.keys().next().value!);
+    privateKeys.set(pem, key);
+  }
+  return key;
+}
+
 export function ed25519Sign(privateKey: string, data: string | Uint8Array): Buffer {
-  const key = nodeCrypto.createPrivateKey(privateKey);
-  if (key.asymmetricKeyType !== 'ed25519') throw new Error('not an Ed25519 private key');
-  return nodeCrypto.sign(null, toBytes(data), key);
+  return nodeCrypto.sign(null, toBytes(data), parsedPrivateKey(privateKey));
 }
 
 /** Never throws: malformed keys or signatures return false. */
