@@ -9,10 +9,12 @@ import * as auditVerify from './audit-verify.mjs';
 import * as idleMemory from './idle-memory.mjs';
 import * as identity from './identity.mjs';
 import * as workflow from './workflow.mjs';
+import * as services from './services.mjs';
+import * as licenses from './licenses.mjs';
 import { formatTable } from './lib/table.mjs';
 import { serverVersion } from './lib/pg.mjs';
 
-const benches = [writePath, auditVerify, idleMemory, identity, workflow];
+const benches = [writePath, auditVerify, idleMemory, identity, workflow, services, licenses];
 
 const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {

@@ -66,8 +66,9 @@ export async function withdrawDefinition(core: Core, caller: WfCaller, key: stri
 /** The newest published version that applies in `division` (its own, else the nearest ancestor's). */
 export async function resolveDefinition(ex: Executor, key: string, division: string): Promise<PublishedDefinition | null> {
   const chain = divisionChain(division);
-  const rows = await ex.selectFrom('wf_definition').selectAll().where('key', '=', key).where('division', 'in', chain).where('status', '=', 'published')
-    .orderBy('version', 'desc').execute();
+  // Only the newest published version of each division in the chain comes back (not every version).
+  const rows = await ex.selectFrom('wf_definition').selectAll().distinctOn('division').where('key', '=', key).where('division', 'in', chain).where('status', '=', 'published')
+    .orderBy('division').orderBy('version', 'desc').execute();
   for (const d of chain) {
     const hit = rows.find((r) => r.division === d);
     if (hit) return toView(hit);

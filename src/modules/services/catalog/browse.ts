@@ -3,7 +3,7 @@ import type { Executor } from '../../../core/db/types.js';
 import { AppError, type Lang } from '../../../core/http/errors.js';
 import { LIFE_EVENT_KEYS } from './schema.js';
 import { chainOf, findItem, listResolved, resolveVersion } from './repo.js';
-import { searchQuery } from './search.js';
+import { searchQuery, searchText } from './search.js';
 import { toItemGuide, type ItemGuide } from './contract.js';
 
 export interface ItemSummary {
@@ -28,7 +28,7 @@ export async function listItems(ex: Executor, q: { division: string; lifeEvent?:
   const tsq = q.q?.trim() ? searchQuery(q.q) : null;
   // A search box entry with nothing searchable in it (only punctuation) finds nothing, not everything.
   if (q.q?.trim() && !tsq) return { items: [], total: 0, page, pageSize };
-  const filter = { chain, lifeEvent: q.lifeEvent, q: tsq, text: q.q };
+  const filter = { chain, lifeEvent: q.lifeEvent, q: tsq, text: tsq ? searchText(q.q!) : q.q };
   const { rows } = await listResolved(ex, { ...filter, limit: pageSize, offset: (page - 1) * pageSize });
   // The total rides on each row (count(*) OVER ()); a page past the end has no row to carry it.
   const total = rows[0]?.total ?? (page > 1 ? ((await listResolved(ex, { ...filter, limit: 1, offset: 0 })).rows[0]?.total ?? 0) : 0);

@@ -11,6 +11,7 @@ export { getItemVersion, getItemVersionById, type ItemVersion, type Material, ty
 export { publishItem, withdrawItem, setImplemented, MANAGE as CATALOG_MANAGE, type Caller as CatalogCaller, type PublishResult } from './service.js';
 export { listItems, itemGuide, type ItemSummary, type ItemPage } from './browse.js';
 export { searchTokens, searchQuery } from './search.js';
+export { reindexCatalogSearch } from './search-reindex.js';
 export { ItemInput, LIFE_EVENTS, ITEM_TYPES } from './schema.js';
 
 /** Job definitions and event subscriptions (called once per Core, before routes). */

@@ -2,7 +2,7 @@
 // by the single lookup and the list alike: walk the chain county → prefecture → province, the
 // nearest division with a "not implemented" mark or a published version decides.
 import { sql, type RawBuilder } from 'kysely';
-import type { Executor } from '../../../core/db/types.js';
+import type { Db, Executor } from '../../../core/db/types.js';
 import type { SvcItemVersionTable } from './tables.js';
 
 export interface VersionRow {
@@ -77,15 +77,19 @@ export async function nextVersion(ex: Executor, itemId: string): Promise<number>
   return (r?.v ?? 0) + 1;
 }
 
-export type NewVersion = Omit<SvcItemVersionTable, 'id' | 'status' | 'search' | 'published_at' | 'withdrawn_by' | 'withdrawn_at' | 'materials' | 'life_events' | 'elements'>
+export type NewVersion = Omit<SvcItemVersionTable, 'id' | 'status' | 'search' | 'search_keywords' | 'published_at' | 'withdrawn_by' | 'withdrawn_at' | 'materials' | 'life_events' | 'elements'>
   & { materials: string; life_events: string[]; elements: string };
+
+/** The keywords of a version's elements as text[] (see `search_keywords`). */
+export const KEYWORDS_OF = (elements: string) =>
+  sql`ARRAY(SELECT jsonb_array_elements_text(coalesce(${elements}::jsonb->'keywords', '[]'::jsonb)))`;
 
 export async function insertVersion(ex: Executor, v: NewVersion, search: RawBuilder<string>): Promise<string> {
   const r = await sql<{ id: string }>`INSERT INTO svc_item_version (item_id, division, version, code, name, item_type, handling, legal_days, promised_days,
-      department_code, department_name, form_key, workflow_key, materials, life_events, elements, search, digest, published_by)
+      department_code, department_name, form_key, workflow_key, materials, life_events, elements, search, search_keywords, digest, published_by)
     VALUES (${v.item_id}, ${v.division}, ${v.version}, ${v.code}, ${v.name}, ${v.item_type}, ${v.handling}, ${v.legal_days}, ${v.promised_days},
       ${v.department_code}, ${v.department_name}, ${v.form_key}, ${v.workflow_key}, ${v.materials}::jsonb, ${v.life_events}::text[], ${v.elements}::jsonb,
-      ${search}, ${v.digest}, ${v.published_by}) RETURNING id`.execute(ex);
+      ${search}, ${KEYWORDS_OF(v.elements)}, ${v.digest}, ${v.published_by}) RETURNING id`.execute(ex);
   return r.rows[0]!.id;
 }
 
@@ -111,13 +115,7 @@ export interface ListFilter { chain: string[]; lifeEvent?: string; q?: string | 
 
 /** Items in force in the chain's first division, filtered and ranked, with the total count. */
 export async function listResolved(ex: Executor, f: ListFilter): Promise<{ rows: Array<VersionRow & { total: number }> }> {
-  const tsq = f.q ? sql`to_tsquery('simple', ${f.q})` : null;
-  // Relevance: the text rank (name > keywords > the rest), plus a bonus when the words typed are
-  // the item's name or one of its keywords (aliases such as 营业执照 for 企业设立登记).
-  const text = (f.text ?? '').trim();
-  const rank = tsq
-    ? sql`ts_rank(v.search, ${tsq}) + CASE WHEN strpos(v.name, ${text}) > 0 THEN 1 ELSE 0 END + CASE WHEN jsonb_exists(v.elements->'keywords', ${text}) THEN 0.5 ELSE 0 END`
-    : sql`0::real`;
+  if (f.q) return searchResolved(ex, { ...f, q: f.q });
   const r = await sql<VersionRow & { total: number }>`
     WITH chain AS (SELECT d AS division, o AS depth FROM unnest(${f.chain}::text[]) WITH ORDINALITY AS t(d, o)),
     cand AS (
@@ -130,8 +128,56 @@ export async function listResolved(ex: Executor, f: ListFilter): Promise<{ rows:
     FROM resolved r JOIN svc_item_version v ON v.id = r.version_id JOIN svc_item i ON i.id = v.item_id
     WHERE true
       ${f.lifeEvent ? sql`AND v.life_events @> ${[f.lifeEvent]}::text[]` : sql``}
-      ${tsq ? sql`AND v.search @@ ${tsq}` : sql``}
-    ORDER BY ${rank} DESC, v.name, i.key
+    ORDER BY v.name, i.key
     LIMIT ${f.limit} OFFSET ${f.offset}`.execute(ex);
+  return { rows: r.rows.map((x) => ({ ...x, total: Number(x.total) })) };
+}
+
+/**
+ * A search, shaped for the GIN index (10,000 items, p95 ≤ 20 ms — bench/services.mjs): first the
+ * published versions in the chain whose vector matches (bitmap scan), then resolution only for
+ * the items hit (an item is listed iff its version in force is one of the hits — the same rule as
+ * the list), then rank, count and page on narrow rows, and only the page's 20 rows read in full.
+ * Relevance: ts_rank with the body (C) and unweighted (D) parts almost silent, so a match in the
+ * name (A) or a keyword (B) outranks a mention among the materials, plus 1 when the name contains
+ * the words typed (办营业执照 → 营业执照), plus 0.5 when they are exactly one of its keywords (aliases
+ * such as 营业执照 for 企业设立登记; a small copied column, so no jsonb is read per hit).
+ */
+async function searchResolved(ex: Executor, f: ListFilter & { q: string }): Promise<{ rows: Array<VersionRow & { total: number }> }> {
+  if (ex.isTransaction) return searchQueryRows(ex, f);
+  // Planner hint: for a broad word (营业执照: ~20 % of the rows) the sequential scan and the GIN
+  // bitmap scan cost the same to the planner, but the scan reads and decompresses every row's
+  // vector: 35 ms against 23 ms over 10,000 items. SET LOCAL needs a transaction of our own; inside
+  // a caller's transaction the query runs as planned.
+  return (ex as Db).transaction().execute(async (tx) => {
+    await sql`SET LOCAL enable_seqscan = off`.execute(tx);
+    return searchQueryRows(tx, f);
+  });
+}
+
+async function searchQueryRows(ex: Executor, f: ListFilter & { q: string }): Promise<{ rows: Array<VersionRow & { total: number }> }> {
+  const tsq = sql`to_tsquery('simple', ${f.q})`;
+  const text = (f.text ?? '').trim();
+  const r = await sql<VersionRow & { total: number }>`
+    WITH chain AS (SELECT d AS division, o AS depth FROM unnest(${f.chain}::text[]) WITH ORDINALITY AS t(d, o)),
+    hits AS (
+      SELECT v.id, v.item_id, ts_rank('{0.02,0.05,0.4,1.0}', v.search, ${tsq}) AS rank FROM svc_item_version v
+      WHERE v.status = 'published' AND v.division = ANY(${f.chain}::text[]) AND v.search @@ ${tsq}
+        ${f.lifeEvent ? sql`AND v.life_events @> ${[f.lifeEvent]}::text[]` : sql``}
+    ),
+    cand AS (
+      SELECT v.item_id, v.id AS version_id, c.depth, v.version FROM svc_item_version v JOIN chain c ON c.division = v.division
+      WHERE v.status = 'published' AND v.item_id IN (SELECT item_id FROM hits)
+      UNION ALL
+      SELECT l.item_id, NULL::uuid, c.depth, 2147483647 FROM svc_item_local l JOIN chain c ON c.division = l.division WHERE l.item_id IN (SELECT item_id FROM hits)
+    ),
+    resolved AS (SELECT DISTINCT ON (item_id) item_id, version_id FROM cand ORDER BY item_id, depth, version DESC),
+    page AS (
+      SELECT h.id, h.rank + CASE WHEN strpos(v.name, ${text}) > 0 THEN 1 ELSE 0 END + CASE WHEN ${text} = ANY(v.search_keywords) THEN 0.5 ELSE 0 END AS score, v.name, i.key, count(*) OVER () AS total
+      FROM resolved r JOIN hits h ON h.id = r.version_id JOIN svc_item_version v ON v.id = h.id JOIN svc_item i ON i.id = v.item_id
+      ORDER BY score DESC, v.name, i.key LIMIT ${f.limit} OFFSET ${f.offset}
+    )
+    SELECT ${COLUMNS}, p.total FROM page p JOIN svc_item_version v ON v.id = p.id JOIN svc_item i ON i.id = v.item_id
+    ORDER BY p.score DESC, p.name, p.key`.execute(ex);
   return { rows: r.rows.map((x) => ({ ...x, total: Number(x.total) })) };
 }

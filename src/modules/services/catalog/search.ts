@@ -1,10 +1,17 @@
-// Chinese full-text search without a segmenter: CJK text becomes overlapping two-character grams
-// (营业执照 → 营业 业执 执照), ASCII text becomes lower-case words, and both go into a `simple`
-// tsvector. A query is tokenised the same way and its grams must appear adjacent (tsquery `<->`),
-// so 「营业执照」 does not match a text that merely has 营业 and 执照 apart. Everything goes through
-// searchTokens(), so jieba (`@node-rs/jieba`, with a government-terms dictionary) can replace the
-// bigrams later without touching the tables or queries (re-index by republishing).
+// Chinese full-text search with jieba (search-jieba.ts, loaded on first use) and a bigram
+// fallback, in a `simple` tsvector computed here (PostgreSQL and PGlite have no Chinese parser).
+//
+// Index: each CJK run contributes its jieba search-mode words (营业执照 → 营业 执照 营业执照) AND its
+// overlapping two-character grams (营业 业执 执照); ASCII text contributes lower-case words. The
+// grams keep names jieba cuts oddly (out-of-vocabulary place or body names) findable as substrings.
+//
+// Query: each CJK run is cut into words (precise mode), words that only say "I want to do"
+// (办, 怎么, 手续… STOP_WORDS) are dropped, and every remaining word must match — as a jieba word,
+// or as its grams in a row (`<->`), or as one of its official synonyms (生孩子 → 出生 | 新生儿 | 生育).
+// A lone character or an ASCII word matches as a prefix (税 → 税务, 000127 → 000127002000).
+// Recall and precision of this choice over the demo pack: search-recall.test.ts and the README.
 import { sql, type RawBuilder } from 'kysely';
+import { segmenter, synonymsOf, STOP_WORDS } from './search-jieba.js';
 
 const RUN = /(\p{Script=Han}+)|((?:(?!\p{Script=Han})[\p{L}\p{N}])+)/gu;
 
@@ -19,7 +26,8 @@ function runs(text: string): Run[] {
   return out.filter((r) => r.text.length > 0);
 }
 
-function grams(han: string): string[] {
+/** Overlapping two-character grams (a lone character as itself). */
+export function bigrams(han: string): string[] {
   const chars = [...han];
   if (chars.length === 1) return chars;
   const out: string[] = [];
@@ -27,30 +35,131 @@ function grams(han: string): string[] {
   return out;
 }
 
-/** The tokens of `text`, in order: CJK bigrams (a lone character as itself) and ASCII words. */
-export function searchTokens(text: string): string[] {
-  return runs(text).flatMap((r) => (r.kind === 'han' ? grams(r.text) : [r.text]));
+// jieba returns Han words here (its input is one Han run); anything else is dropped defensively.
+const han = (w: string) => /^\p{Script=Han}+$/u.test(w);
+
+/**
+ * The tokens of a text to index, in order: per CJK run its jieba search-mode words then its grams
+ * (so that a run's grams stay adjacent for phrase queries), and ASCII words.
+ */
+export function searchTokens(text: string, opts: { grams?: boolean } = {}): string[] {
+  const withGrams = opts.grams ?? true;
+  const rs = runs(text);
+  const cut = rs.some((r) => r.kind === 'han' && [...r.text].length > 1) ? segmenter() : null;
+  return rs.flatMap((r) => {
+    if (r.kind === 'word') return [r.text];
+    const g = bigrams(r.text);
+    if (!cut || g.length === 1) return g;
+    const words = cut.cutForSearch(r.text, true).filter(han);
+    // A two-character word is already one of the grams.
+    return withGrams ? [...words.filter((w) => !(w.length === 2 && g.includes(w))), ...g] : words;
+  });
 }
 
 // Tokens are Han characters, letters and digits only, so they are safe inside a tsquery string.
 const safe = (t: string) => t.replace(/[^\p{L}\p{N}]/gu, '');
 
 /**
- * The tsquery text for a search box entry, or null when nothing searchable is left. Every part
- * must match; the grams of one CJK run must be adjacent; a lone character or an ASCII word
- * matches as a prefix (税 → 税务, 000127 → 000127002000).
+ * One word of a query: a prefix for a lone character; a dictionary word as itself (indexed texts
+ * hold it whenever they contain it as a word); an out-of-vocabulary word (jieba made it up by
+ * HMM, e.g. a place or body name) as itself or its grams in a row. Plain words keep the GIN index
+ * exact (a phrase makes PostgreSQL re-read every candidate's vector) and avoid matching across
+ * word boundaries (婚登 in 结婚登记).
  */
-export function searchQuery(q: string): string | null {
-  const parts = runs(q).map((r) => {
-    if (r.kind === 'word') return `${safe(r.text)}:*`;
-    const g = grams(r.text).map(safe);
-    return g.length === 1 && [...r.text].length === 1 ? `${g[0]}:*` : `(${g.join(' <-> ')})`;
-  }).filter((p) => p !== ':*' && p !== '()');
-  return parts.length ? parts.slice(0, 16).join(' & ') : null;
+function wordQuery(w: string): string {
+  const chars = [...w];
+  if (chars.length === 1) return `${w}:*`;
+  if (chars.length === 2 || segmenter().cut(w, false).length === 1) return w;
+  return `${w} | ${bigrams(w).join(' <-> ')}`;
 }
 
-/** The stored vector: the name weighs most (A), then keywords and codes (B), then the rest (C). */
-export function searchVector(doc: { name: string; keywords: string[]; body: string[] }): RawBuilder<string> {
-  const v = (parts: string[]) => searchTokens(parts.join(' ')).join(' ');
-  return sql<string>`setweight(to_tsvector('simple', ${v([doc.name])}), 'A') || setweight(to_tsvector('simple', ${v(doc.keywords)}), 'B') || setweight(to_tsvector('simple', ${v(doc.body)}), 'C')`;
+/**
+ * A compound dictionary word as its longest sub-words, left to right (公积金提取 → 公积金 提取,
+ * 退休手续 → 退休 手续): the user dictionary keeps such terms whole, but a text may say them apart
+ * (提取住房公积金). Sub-words that carry no subject are dropped (手续). [] when it has no parts.
+ */
+function parts(w: string): string[] {
+  const chars = [...w];
+  if (chars.length < 3) return [];
+  const sub = new Set(segmenter().cutForSearch(w, false).filter((x) => x !== w && han(x)));
+  const out: string[] = [];
+  for (let i = 0; i < chars.length;) {
+    let len = Math.min(chars.length - i, chars.length - 1);
+    while (len > 1 && !sub.has(chars.slice(i, i + len).join(''))) len--;
+    out.push(chars.slice(i, i + len).join(''));
+    i += len;
+  }
+  const kept = out.filter((x) => !STOP_WORDS.has(x));
+  // Short compounds are nouns whose parts apart mean something else (营业执照 ≠ 营业 … 执照), unless
+  // a part is a filler (退休手续 → 退休); long ones are phrases (公积金提取, 残疾人两项补贴). Lone
+  // characters would match almost anything, so they never make a cover.
+  if (out.length < 2 || kept.some((x) => [...x].length < 2)) return [];
+  return chars.length >= 5 || kept.length < out.length ? kept : [];
+}
+
+/** The query of one word: itself, its grams in a row, its sub-words together, or a synonym. */
+function termQuery(w: string): string {
+  const alts = [...new Set([w, ...synonymsOf(w).map(safe).filter((a) => a && han(a))])].map(wordQuery);
+  const p = parts(w);
+  if (p.length === 1) alts.push(wordQuery(p[0]!));
+  else if (p.length > 1) alts.push(`(${p.map((x) => `(${wordQuery(x)})`).join(' & ')})`);
+  return `(${alts.join(' | ')})`;
+}
+
+/** The Han words of a query, without the words that carry no subject (unless nothing else is left). */
+export function queryWords(hanRun: string): string[] {
+  const words = segmenter().cut(hanRun, true).map(safe).filter((w) => w && han(w));
+  const meaningful = words.filter((w) => !STOP_WORDS.has(w));
+  return meaningful.length ? meaningful : words;
+}
+
+/**
+ * The tsquery text for a search box entry, or null when nothing searchable is left. Every word
+ * must match (jieba word, grams in a row, or an official synonym); ASCII words match as a prefix.
+ */
+export function searchQuery(q: string): string | null {
+  const rs = runs(q);
+  const hanWords = rs.filter((r) => r.kind === 'han').flatMap((r) => queryWords(r.text));
+  const terms = [
+    ...hanWords.map(termQuery),
+    ...rs.filter((r) => r.kind === 'word').map((r) => safe(r.text)).filter(Boolean).map((w) => `${w}:*`),
+  ];
+  return terms.length ? [...new Set(terms)].slice(0, 16).join(' & ') : null;
+}
+
+/**
+ * The words of a query that the rank compares with names and keywords (办营业执照 → 营业执照): the
+ * meaningful Han words run together, or the trimmed entry when it has other text.
+ */
+export function searchText(q: string): string {
+  const rs = runs(q);
+  if (!rs.length || rs.some((r) => r.kind === 'word')) return q.trim();
+  return rs.flatMap((r) => queryWords(r.text)).join('');
+}
+
+/** The texts of an item that are searched: its name (weight A), keywords (B), and the rest (C). */
+export interface SearchDocument { name: string; keywords: string[]; body: string[] }
+
+/** The searched texts of a normalised item (the `elements` of a version). */
+export function searchDocument(item: {
+  name: string; keywords?: string[]; itemType: string; department: { name: string }; conditions?: string | null;
+  legalBasis?: string[]; materials?: Array<{ name: string }>; basicCode: string; code: string; key: string;
+}): SearchDocument {
+  return {
+    name: item.name,
+    keywords: item.keywords ?? [],
+    body: [item.itemType, item.department.name, item.conditions ?? '', ...(item.legalBasis ?? []), ...(item.materials ?? []).map((m) => m.name), item.basicCode, item.code, item.key],
+  };
+}
+
+/**
+ * The stored vector: the name weighs most (A), then keywords (B), then the rest (C). The body
+ * (conditions, legal basis, materials, codes) gets jieba words only, no bigrams: it is most of the
+ * text, bigrams doubled its vector, and every search hit pays for reading the vector (≈ 2,000 hits
+ * for 营业执照 among 10,000 items — bench/services.mjs). Out-of-vocabulary names live in the name and
+ * keywords, which keep their bigrams.
+ */
+export function searchVector(doc: SearchDocument): RawBuilder<string> {
+  const v = (parts: string[], grams = true) => searchTokens(parts.join(' '), { grams }).join(' ');
+  return sql<string>`setweight(to_tsvector('simple', ${v([doc.name])}), 'A') || setweight(to_tsvector('simple', ${v(doc.keywords)}), 'B') || setweight(to_tsvector('simple', ${v(doc.body, false)}), 'C')`;
 }

@@ -14,7 +14,7 @@ import { resolveDefinition } from '../../../platform/workflow/index.js';
 import { getForm } from '../../../platform/forms/index.js';
 import type { ItemInput } from './schema.js';
 import { itemProblems, normalizeItem } from './validate.js';
-import { searchVector } from './search.js';
+import { searchDocument, searchVector } from './search.js';
 import { clearNotImplemented, ensureItem, findItem, insertVersion, lockItemKey, markWithdrawn, nextVersion, notImplementedMark, setNotImplemented, versionById, versionsIn } from './repo.js';
 import { toItemVersion, type ItemVersion } from './contract.js';
 
@@ -89,13 +89,12 @@ export async function publishInTx(core: Core, tx: Tx, caller: Caller, input: Ite
   // Publishing here is the positive act that undoes an earlier "not implemented here".
   if (hadMark) await clearNotImplemented(tx, itemId, item.division);
   const version = await nextVersion(tx, itemId);
-  const body = [item.itemType, item.department.name, item.conditions, ...item.legalBasis, ...item.materials.map((m) => m.name), item.basicCode, item.code, item.key];
   const id = await insertVersion(tx, {
     item_id: itemId, division: item.division, version, code: item.code, name: item.name, item_type: item.itemType, handling: item.handling,
     legal_days: item.legalDays, promised_days: item.promisedDays, department_code: item.department.code, department_name: item.department.name,
     form_key: item.formKey, workflow_key: item.workflowKey, materials: JSON.stringify(item.materials), life_events: item.lifeEvents,
     elements: JSON.stringify(item), digest, published_by: caller.actor.id,
-  }, searchVector({ name: item.name, keywords: item.keywords, body }));
+  }, searchVector(searchDocument(item)));
   await recordChange(tx, caller.actor,
     { action: 'services.item.publish', object: { type: 'services.item', id }, division: item.division, detail: { key: item.key, version, code: item.code, digest, name: item.name } },
     { type: 'services.item.published', aggregate: { type: 'services.item', id: itemId }, payload: { id, itemId, key: item.key, version, division: item.division, code: item.code } });

@@ -29,6 +29,8 @@ export interface SvcItemVersionTable {
   life_events: ColumnType<string[], string[] | undefined, string[]>;
   elements: ColumnType<unknown, string, string>;
   search: ColumnType<string, never, never>;
+  /** The item's keywords (aliases), copied from `elements` for a cheap exact-keyword rank bonus. */
+  search_keywords: ColumnType<string[], never, never>;
   digest: string;
   published_by: string;
   published_at: Generated<Date>;
