@@ -3,7 +3,7 @@
 // Authenticators (identity module: sessions, OIDC bearer tokens, API clients) are registered on
 // the app and tried in order; the first that recognises the request sets request.principal.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { AppError } from './errors.js';
+import { AppError, type Lang } from './errors.js';
 import type { Actor } from '../audit/record.js';
 import { isWithin } from '../divisions/service.js';
 
@@ -75,6 +75,25 @@ export function requireScope(request: FastifyRequest, division: string, permissi
   const scopes = p ? (permission ? scopesFor(p, permission) : p.scopes) : [];
   if (!scopes.some((s) => isWithin(division, s))) {
     throw new AppError('FORBIDDEN', { 'zh-CN': `您无权操作行政区划 ${division} 的数据`, en: `You may not act in division ${division}` });
+  }
+}
+
+/** The caller of a service function: who (for audit), with which grants, in which language. */
+export interface Caller {
+  principal: Principal;
+  actor: Actor;
+  lang: Lang;
+}
+
+/** Does `p` hold `permission` in a subtree that contains `division`? */
+export function mayIn(p: Principal, permission: string, division: string): boolean {
+  return scopesFor(p, permission).some((s) => isWithin(division, s));
+}
+
+/** Refuses (403) unless `p` holds `permission` in a subtree that contains `division`. */
+export function assertMayIn(p: Principal, permission: string, division: string): void {
+  if (!mayIn(p, permission, division)) {
+    throw new AppError('FORBIDDEN', { 'zh-CN': `您无权在行政区划 ${division} 执行此操作`, en: `You may not do this in division ${division}` });
   }
 }
 

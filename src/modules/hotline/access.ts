@@ -1,17 +1,11 @@
 // Who may do what with a work order. Hotline staff act within the division subtrees of their
 // grants; a handling unit's staff act on orders dispatched to their department (or on which the
 // department is a co-handler). An order the caller may not see answers 404 whatever the route.
-import type { Principal } from '../../core/http/auth.js';
-import { hasPermission, scopesFor } from '../../core/http/auth.js';
-import type { Actor } from '../../core/audit/record.js';
-import { AppError, type Lang } from '../../core/http/errors.js';
-import { isWithin } from '../../core/divisions/service.js';
+import { hasPermission, type Caller, type Principal } from '../../core/http/auth.js';
+import { AppError } from '../../core/http/errors.js';
+import { mayIn, assertMayIn } from '../../core/http/auth.js';
 
-export interface Caller {
-  principal: Principal;
-  actor: Actor;
-  lang: Lang;
-}
+export type { Caller };
 
 export const CREATE = 'hotline:order.create';
 export const READ = 'hotline:order.read';
@@ -19,15 +13,7 @@ export const DISPATCH = 'hotline:order.dispatch';
 /** Handling-unit work (the hotline_unit role). */
 export const HANDLE = ['hotline:order.handle'];
 
-export function mayIn(p: Principal, permission: string, division: string): boolean {
-  return scopesFor(p, permission).some((s) => isWithin(division, s));
-}
-
-export function assertMayIn(p: Principal, permission: string, division: string): void {
-  if (!mayIn(p, permission, division)) {
-    throw new AppError('FORBIDDEN', { 'zh-CN': `您无权在行政区划 ${division} 执行此操作`, en: `You may not do this in division ${division}` });
-  }
-}
+export { mayIn, assertMayIn };
 
 /** Departments the caller works for: their own, and any a grant is bound to. */
 export function departmentsOf(p: Principal): string[] {

@@ -1,31 +1,18 @@
 // Who may do what to a case. Workflow roles are the identity role codes (window_clerk, approver…)
 // held in a subtree that contains the case's division; `applicant` is the person the case is for.
 // A case outside every subtree the caller can read answers 404, so guessing ids confirms nothing.
-import type { Principal } from '../../core/http/auth.js';
-import { scopesFor } from '../../core/http/auth.js';
-import type { Actor } from '../../core/audit/record.js';
-import { AppError, type Lang } from '../../core/http/errors.js';
+import type { Caller, Principal } from '../../core/http/auth.js';
+import { AppError } from '../../core/http/errors.js';
 import { isWithin } from '../../core/divisions/service.js';
+import { mayIn, assertMayIn } from '../../core/http/auth.js';
 
-export interface WfCaller {
-  principal: Principal;
-  actor: Actor;
-  lang: Lang;
-}
+export type WfCaller = Caller;
 
 export const READ = 'workflow:task.read';
 export const ACT = 'workflow:task.act';
 export const SUPERVISE = 'workflow:task.supervise';
 
-export function mayIn(p: Principal, permission: string, division: string): boolean {
-  return scopesFor(p, permission).some((s) => isWithin(division, s));
-}
-
-export function assertMayIn(p: Principal, permission: string, division: string): void {
-  if (!mayIn(p, permission, division)) {
-    throw new AppError('FORBIDDEN', { 'zh-CN': `您无权在行政区划 ${division} 执行此操作`, en: `You may not do this in division ${division}` });
-  }
-}
+export { mayIn, assertMayIn };
 
 /** The account uuid behind a `user:<uuid>` principal, or null for clients and systems. */
 export function accountOf(p: Principal): string | null {

@@ -1,17 +1,11 @@
 // Who may see an application: its applicant (or someone acting for them), and staff reading cases
 // in a subtree containing the handling or the accepting division (收受分离: both offices see it).
 // Anyone else gets the same 404 as for an id that does not exist.
-import type { Principal } from '../../../core/http/auth.js';
-import type { Actor } from '../../../core/audit/record.js';
-import { scopesFor } from '../../../core/http/auth.js';
+import { scopesFor, type Caller, type Principal } from '../../../core/http/auth.js';
 import { isWithin } from '../../../core/divisions/service.js';
-import { AppError, type Lang } from '../../../core/http/errors.js';
+import { AppError } from '../../../core/http/errors.js';
 
-export interface Caller {
-  principal: Principal;
-  actor: Actor;
-  lang: Lang;
-}
+export type { Caller };
 
 export const READ_PERMISSIONS = ['services:case.read', 'workflow:task.read', 'workflow:task.supervise'];
 

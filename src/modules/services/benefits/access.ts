@@ -1,10 +1,8 @@
-// Who may do what with benefits. There is no benefits permission yet: publishing policies and
-// re-running scans use services:benefit.manage (department administrators), listing grants
-// uses services:benefit.read (window clerks, approvers, administrators, auditors) — each in the caller's division subtrees.
-// Proposed: services:benefit.manage and services:benefit.read.
+// Who may do what with benefits: publishing policies and re-running scans need
+// services:benefit.manage (department administrators), listing grants services:benefit.read
+// (window clerks, approvers, administrators, auditors) — each in the caller's division subtrees.
 import type { FastifyRequest } from 'fastify';
-import { actorOf, scopesFor, type Principal } from '../../../core/http/auth.js';
-import type { Actor } from '../../../core/audit/record.js';
+import { actorOf, scopesFor, type Caller, type Principal } from '../../../core/http/auth.js';
 import { AppError, pickLang, type Lang } from '../../../core/http/errors.js';
 import { isWithin } from '../../../core/divisions/service.js';
 import type { LocalizedText } from '../../../core/validators/index.js';
@@ -12,11 +10,7 @@ import type { LocalizedText } from '../../../core/validators/index.js';
 export const MANAGE = 'services:benefit.manage';
 export const READ = 'services:benefit.read';
 
-export interface Caller {
-  principal: Principal;
-  actor: Actor;
-  lang: Lang;
-}
+export type { Caller };
 
 export const callerOf = (req: FastifyRequest): Caller => ({ principal: req.principal!, actor: actorOf(req), lang: pickLang(req.headers['accept-language']) });
 
