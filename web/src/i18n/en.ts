@@ -1,7 +1,7 @@
 // English. Same keys as zh-CN.ts (the type makes a missing or extra key a compile error).
-import type { MessageKey } from './zh-CN';
+import { FEATURES, type baseZh } from './zh-CN';
 
-export const en: Record<MessageKey, string> = {
+const base: Record<keyof typeof baseZh, string> = {
   'app.name': 'Yunling',
   'app.tagline': 'Digital government platform',
   'app.skip': 'Skip to main content',
@@ -59,6 +59,7 @@ export const en: Record<MessageKey, string> = {
   'portal.unread': '{n} unread',
   'workbench.title': 'Workbench',
   'workbench.inbox': 'Tasks',
+  'workbench.sections': 'Workbench sections',
   'workbench.view.mine': 'Mine',
   'workbench.view.department': 'To claim',
   'workbench.view.due-soon': 'Due soon',
@@ -133,3 +134,5 @@ export const en: Record<MessageKey, string> = {
   'screen.byState': 'Open cases per step',
   'screen.updated': 'Updated {time}',
 };
+
+export const en = { ...base, ...FEATURES.portalServices.en, ...FEATURES.workbenchCases.en, ...FEATURES.hotline.en, ...FEATURES.admin.en };

@@ -1,6 +1,6 @@
 // The dictionaries: same keys, same parameters, no empty text; t() substitutes; Intl formats.
 import { describe, expect, it } from 'vitest';
-import { zhCN } from './zh-CN';
+import { FEATURES, baseZh, zhCN } from './zh-CN';
 import { en } from './en';
 import { makeI18n, translate } from './index';
 
@@ -15,6 +15,13 @@ describe('i18n', () => {
       expect(english.trim(), key).not.toBe('');
       expect(params(english), key).toEqual(params(zh));
     }
+  });
+
+  it('defines each key once across the base and the feature dictionaries (dict/*.ts)', () => {
+    const all = [Object.keys(baseZh), ...Object.values(FEATURES).map((f) => Object.keys(f.zh))].flat();
+    const twice = all.filter((k, i) => all.indexOf(k) !== i);
+    expect(twice).toEqual([]);
+    for (const f of Object.values(FEATURES)) expect(Object.keys(f.en).sort()).toEqual(Object.keys(f.zh).sort());
   });
 
   it('keeps Chinese out of the English dictionary (except the language switch label)', () => {

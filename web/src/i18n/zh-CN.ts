@@ -1,6 +1,14 @@
 // 简体中文 — the source dictionary: every key the app uses is defined here first; en.ts must have
 // the same keys (the type checker and i18n.test.ts enforce it). `{name}` marks a parameter.
-export const zhCN = {
+import * as portalServices from './dict/portal-services';
+import * as workbenchCases from './dict/workbench-cases';
+import * as hotline from './dict/hotline';
+import * as admin from './dict/admin';
+
+/** Each feature's dictionary lives in dict/<feature>.ts (one owner per file); all are merged here. */
+export const FEATURES = { portalServices, workbenchCases, hotline, admin };
+
+const base = {
   'app.name': '云岭',
   'app.tagline': '数字政府平台',
   'app.skip': '跳到主要内容',
@@ -58,6 +66,7 @@ export const zhCN = {
   'portal.unread': '{n} 条未读',
   'workbench.title': '工作台',
   'workbench.inbox': '待办任务',
+  'workbench.sections': '工作台栏目',
   'workbench.view.mine': '我的待办',
   'workbench.view.department': '部门待认领',
   'workbench.view.due-soon': '即将到期',
@@ -132,5 +141,8 @@ export const zhCN = {
   'screen.byState': '各环节办件数',
   'screen.updated': '更新于 {time}',
 } as const;
+
+export const baseZh = base;
+export const zhCN = { ...base, ...portalServices.zh, ...workbenchCases.zh, ...hotline.zh, ...admin.zh };
 
 export type MessageKey = keyof typeof zhCN;
