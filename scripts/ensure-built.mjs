@@ -44,9 +44,17 @@ if (only !== 'server') {
   // Everything under web/ except its output and its README counts; so do the installed packages' versions.
   const sources = Math.max(newest(web, new Set([path.join(web, 'dist'), path.join(web, 'README.md')])), newest(path.join(root, 'package-lock.json')));
   if (stampTime(stamp) < sources) {
-    run('the web app', [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', path.join(web, 'vite.config.ts'), '--logLevel', 'warn'],
+    // Built beside web/dist and swapped in, so a server (or a test run) serving web/dist never sees
+    // a half-written build, and two builds at once do not write into each other.
+    const dist = path.join(web, 'dist');
+    const next = path.join(web, `dist.next-${process.pid}`);
+    run('the web app', [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', path.join(web, 'vite.config.ts'), '--logLevel', 'warn', '--outDir', next, '--emptyOutDir'],
       // A production build even when called from a test runner (NODE_ENV=test would bundle React's development build).
       { ...process.env, NODE_ENV: 'production' });
-    fs.writeFileSync(stamp, new Date().toISOString() + '\n');
+    fs.writeFileSync(path.join(next, '.build-stamp'), new Date().toISOString() + '\n');
+    const old = path.join(web, `dist.old-${process.pid}`);
+    if (fs.existsSync(dist)) fs.renameSync(dist, old);
+    fs.renameSync(next, dist);
+    fs.rmSync(old, { recursive: true, force: true });
   }
 }
