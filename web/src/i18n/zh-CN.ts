@@ -4,9 +4,10 @@ import * as portalServices from './dict/portal-services';
 import * as workbenchCases from './dict/workbench-cases';
 import * as hotline from './dict/hotline';
 import * as admin from './dict/admin';
+import * as screen from './dict/screen';
 
 /** Each feature's dictionary lives in dict/<feature>.ts (one owner per file); all are merged here. */
-export const FEATURES = { portalServices, workbenchCases, hotline, admin };
+export const FEATURES = { portalServices, workbenchCases, hotline, admin, screen };
 
 const base = {
   'app.name': '云岭',
@@ -143,6 +144,6 @@ const base = {
 } as const;
 
 export const baseZh = base;
-export const zhCN = { ...base, ...portalServices.zh, ...workbenchCases.zh, ...hotline.zh, ...admin.zh };
+export const zhCN = { ...base, ...portalServices.zh, ...workbenchCases.zh, ...hotline.zh, ...admin.zh, ...screen.zh };
 
 export type MessageKey = keyof typeof zhCN;
