@@ -27,6 +27,7 @@ export {
   sm2PublicKeyToSpki,
   sm2Sign,
   sm2Verify,
+  sm2VerifyReference,
   type Sm2KeyPairHex,
 } from './sm2.js';
 export {

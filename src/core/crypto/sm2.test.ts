@@ -1,9 +1,12 @@
+import { createPublicKey, verify as nodeVerify } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCrypto } from './index.js';
 import {
   generateSm2KeyPair, sm2KeyId, sm2PrivateKeyFromPem, sm2PrivateKeyToPem, sm2PublicKeyFromPem,
-  sm2PublicKeyToPem, sm2Sign, sm2Verify,
+  sm2PublicKeyToPem, sm2Sign, sm2Verify, sm2VerifyReference,
 } from './sm2.js';
+import { SM2_VERIFY_CACHE, sm2Z } from './sm2-verify.js';
+import { sm2 as smLib } from 'sm-crypto-v2';
 import { sm3 } from './hash.js';
 import { openSslDir } from './test-openssl.js';
 
@@ -153,5 +156,54 @@ describe('SM2 through the facade (sm profile)', () => {
     expect(c.keyId(sm2PublicKeyToPem(pair.publicKey))).toBe(id);
     const spki = Buffer.from(sm2PublicKeyToPem(pair.publicKey).replace(/-----[A-Z ]+-----|\s/g, ''), 'base64');
     expect(id).toBe(sm3(spki).toString('hex').slice(0, 16));
+  });
+
+  it('the fast verifier agrees with sm-crypto-v2 (the previous verifier) on good, altered and foreign signatures, cold and with window tables', () => {
+    const keys = Array.from({ length: 4 }, () => generateSm2KeyPair());
+    for (let round = 0; round < 2 * SM2_VERIFY_CACHE.precomputeAfterUses + 2; round++) {
+      for (const [i, k] of keys.entries()) {
+        const data = Buffer.from(`电子票据 ${round}-${i} ${'x'.repeat(round * 37)}`);
+        const sig = sm2Sign(k.privateKey, data, k.publicKey);
+        const wrongKey = keys[(i + 1) % keys.length]!.publicKey;
+        const altered = Buffer.from(data);
+        altered[round % altered.length] ^= 0x01;
+        const cases: Array<[string, Uint8Array, Uint8Array]> = [[k.publicKey, data, sig], [wrongKey, data, sig], [k.publicKey, altered, sig]];
+        for (const [pub, d, s] of cases) expect(sm2Verify(pub, d, s)).toBe(sm2VerifyReference(pub, d, s));
+        expect(sm2Verify(k.publicKey, data, sig)).toBe(true);
+        expect(sm2Verify(sm2PublicKeyToPem(k.publicKey), data, sig)).toBe(true);
+      }
+    }
+  });
+
+  it('computes Z exactly as sm-crypto-v2 does (ID 1234567812345678)', () => {
+    const k = generateSm2KeyPair();
+    expect(sm2Z(k.publicKey).toString('hex')).toBe(Buffer.from(smLib.getZ(k.publicKey)).toString('hex'));
+  });
+
+  it('keeps verifying an OpenSSL signature once the key has a window table (repeated use)', () => {
+    ossl.run('genpkey', '-algorithm', 'SM2', '-out', 'k3.pem');
+    const pair = c.importSigningKey(ossl.read('k3.pem').toString());
+    ossl.write('m3', '审计检查点 checkpoint');
+    ossl.run('pkeyutl', '-sign', '-inkey', 'k3.pem', '-rawin', '-in', 'm3', '-out', 'm3.sig', ...SM2_VERIFY);
+    const sig = ossl.read('m3.sig');
+    for (let i = 0; i < SM2_VERIFY_CACHE.precomputeAfterUses + 3; i++) {
+      expect(c.verify(pair, '审计检查点 checkpoint', sig)).toBe(true);
+      expect(c.verify(pair, '审计检查点 checkpoinT', sig)).toBe(false);
+    }
+    // …and OpenSSL still verifies what we sign with it.
+    expect(opensslVerify(pair.publicKeyPem, 'y', c.sign(pair, 'y'))).toContain('Signature Verified Successfully');
+  });
+
+  it('Node\'s own crypto is no alternative: it rejects a valid signature made with the standard distid', () => {
+    const pair = generateSm2KeyPair();
+    const sig = sm2Sign(pair.privateKey, 'node', pair.publicKey);
+    expect(sm2Verify(pair.publicKey, 'node', sig)).toBe(true);
+    let nodeSays: boolean;
+    try {
+      nodeSays = nodeVerify('sm3', Buffer.from('node'), createPublicKey(sm2PublicKeyToPem(pair.publicKey)), sig);
+    } catch {
+      nodeSays = false;
+    }
+    expect(nodeSays).toBe(false);
   });
 });

@@ -26,6 +26,7 @@ export const PERMISSIONS = {
   'licenses:type.manage': '定义电子证照类型 / define e-license types',
   'licenses:license.issue': '签发与注销电子证照 / issue and revoke e-licenses',
   'licenses:license.read': '查看与核验电子证照 / read e-licenses (and fetch with the holder\'s authorization)',
+  'licenses:bill.issue': '缴费后开具财政电子票据 / issue fiscal e-bills after a payment',
   'seals:seal.manage': '管理电子印章 / manage e-seals and their authorizations',
   'seals:seal.read': '查看电子印章 / read e-seals and their usage',
   'services:item.manage': '发布政务服务事项 / publish service items',
@@ -66,7 +67,7 @@ const readAll = (Object.keys(PERMISSIONS) as string[]).filter((p) => /\.(read|re
 export const BUILTIN_ROLES: RoleDefinition[] = [
   { code: 'citizen', nameZh: '自然人', nameEn: 'Citizen', requiresMfa: false, permissions: ['services:application.create', 'services:application.read-own', 'hotline:order.create', 'identity:delegation.manage', 'files:file.upload'] },
   { code: 'enterprise', nameZh: '法人', nameEn: 'Enterprise', requiresMfa: false, permissions: ['services:application.create', 'services:application.read-own', 'hotline:order.create', 'identity:delegation.manage', 'files:file.upload'] },
-  { code: 'window_clerk', nameZh: '窗口工作人员', nameEn: 'Window clerk', requiresMfa: false, permissions: ['services:case.read', 'services:case.accept', 'services:application.create', 'org:department.read', 'workflow:task.read', 'workflow:task.act', 'files:file.upload', 'services:benefit.read', 'services:rating.read', 'services:rating.record', 'licenses:license.read'] },
+  { code: 'window_clerk', nameZh: '窗口工作人员', nameEn: 'Window clerk', requiresMfa: false, permissions: ['services:case.read', 'services:case.accept', 'services:application.create', 'org:department.read', 'workflow:task.read', 'workflow:task.act', 'files:file.upload', 'services:benefit.read', 'services:rating.read', 'services:rating.record', 'licenses:license.read', 'licenses:bill.issue'] },
   { code: 'approver', nameZh: '审批人员', nameEn: 'Approver', requiresMfa: true, permissions: ['services:case.read', 'services:case.approve', 'org:department.read', 'workflow:task.read', 'workflow:task.act', 'files:file.upload', 'services:benefit.read', 'services:rating.read', 'licenses:license.issue', 'licenses:license.read', 'seals:seal.read'] },
   { code: 'department_admin', nameZh: '部门管理员', nameEn: 'Department administrator', requiresMfa: true, permissions: ['identity:account.read', 'identity:account.manage', 'identity:role.assign', 'identity:session.revoke', 'org:department.read', 'org:department.manage', 'core:calendar.write', 'workflow:definition.read', 'workflow:definition.manage', 'workflow:task.read', 'workflow:task.supervise', 'forms:definition.manage', 'rules:ruleset.manage', 'notify:template.manage', 'services:item.manage', 'services:benefit.manage', 'services:benefit.read', 'services:rating.read', 'files:file.upload', 'hotline:kb.manage', 'hotline:config.manage', 'licenses:type.manage', 'licenses:license.read', 'seals:seal.manage', 'seals:seal.read'] },
   { code: 'hotline_operator', nameZh: '热线话务员', nameEn: 'Hotline operator', requiresMfa: false, permissions: ['hotline:order.create', 'hotline:order.read', 'hotline:kb.read', 'workflow:task.read', 'workflow:task.act', 'files:file.upload', 'services:rating.record'] },

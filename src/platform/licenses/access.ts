@@ -11,6 +11,8 @@ import { isWithin } from '../../core/divisions/service.js';
 export const TYPE_MANAGE = 'licenses:type.manage';
 export const ISSUE = 'licenses:license.issue';
 export const READ = 'licenses:license.read';
+/** Issue an e-bill after a payment (the payments system's client, or cashier staff). */
+export const BILL_ISSUE = 'licenses:bill.issue';
 
 export interface Caller {
   principal: Principal;

@@ -46,3 +46,8 @@ function nfc(v: unknown): unknown {
 export function canonicalize(doc: LicenseDocument): string {
   return canonicalValue(nfc(doc));
 }
+
+/** The same canonical JSON for any other signed document (e-bills). */
+export function canonicalJson(doc: object): string {
+  return canonicalValue(nfc(doc));
+}

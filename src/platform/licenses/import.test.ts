@@ -1,7 +1,8 @@
 // Bulk import of existing licenses (存量证照): per-row report, all rows or none, signed like any other.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeWorld, LI_ID, SHOP_USCC, TYPE_CODE, WUHUA_BUREAU, ZHANG_ID, type World } from './fixtures/world.js';
-import { parseCsv } from './import.js';
+import { parseCsv, XLSX_TYPE } from './import.js';
+import ExcelJS from 'exceljs';
 
 describe('bulk import of existing licenses', () => {
   let w: World;
@@ -56,5 +57,49 @@ describe('bulk import of existing licenses', () => {
     expect((await post(`${HEADER}\n张三,111,${ZHANG_ID},JY9,,,a,b,c,1`, false, 'qj_approver')).statusCode).toBe(403);
     const r = (await post('名称,经营场所\n甲,乙')).json();
     expect(r.errors.map((e: { code: string; column: string }) => `${e.code}:${e.column}`)).toEqual(['missing-column:持证主体', 'missing-column:持证主体代码类型', 'missing-column:持证主体代码']);
+  });
+
+  async function xlsx(rows: unknown[][], opts: { blankRowAfterHeader?: boolean } = {}): Promise<Buffer> {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('存量证照');
+    ws.addRow(HEADER.split(','));
+    if (opts.blankRowAfterHeader) ws.addRow([]);
+    for (const r of rows) ws.addRow(r);
+    return Buffer.from(await wb.xlsx.writeBuffer());
+  }
+  const postXlsx = (file: Buffer, dryRun = false) =>
+    w.app.inject({ method: 'POST', url: url(dryRun), headers: { authorization: 'Bearer lc:approver', 'content-type': XLSX_TYPE }, payload: file });
+
+  it('imports a real .xlsx (Excel date cells, numbers, text) and reports bad rows by their spreadsheet row number', async () => {
+    const SHOP2 = '91530102MA6K0000XX';
+    const bad = await xlsx([
+      ['王五', '111', '530102199001011239', 'JYX01', new Date(Date.UTC(2022, 2, 1)), '长期', '王五小吃', '五华区5号', '热食类', 2],
+      ['赵六小吃店', '001', SHOP2, 'JYX02', '2022-03-02', '2027-03-01', '赵六小吃', '', '冷食类', 'x'],
+    ], { blankRowAfterHeader: true });
+    const r = await postXlsx(bad);
+    expect(r.statusCode, r.body).toBe(200);
+    const report = r.json();
+    expect(report).toMatchObject({ ok: false, created: 0, rows: 2 });
+    const cells = report.errors.map((e: { row: number; column: string }) => `${e.row}:${e.column}`);
+    // Row 2 is blank in the sheet, so the data rows are 3 and 4.
+    expect(cells).toEqual(expect.arrayContaining(['3:持证主体代码', '4:持证主体代码', '4:经营场所', '4:从业人数']));
+
+    const good = await xlsx([
+      ['王五', '111', ZHANG_ID, 'JYX11', new Date(Date.UTC(2022, 2, 1)), '长期', '王五小吃', '五华区5号', '热食类', 2],
+      ['云岭小吃店', '001', SHOP_USCC, 'JYX12', '2023-06-30', '2028-06-29', '云岭小吃', '五华区6号', '冷食类', 4],
+    ]);
+    expect((await postXlsx(good, true)).json()).toMatchObject({ ok: true, dryRun: true, created: 2 });
+    const done = (await postXlsx(good)).json();
+    expect(done).toMatchObject({ ok: true, created: 2 });
+    const v = await w.ok('anonymous', 'GET', `/api/licenses/${done.identifiers[0]}/verify`);
+    expect(v).toMatchObject({ signatureValid: true, issuedOn: '2022-03-01', validUntil: null, licenseNumber: 'JYX11' });
+    const full = await w.ok('approver', 'GET', `/api/licenses/${done.identifiers[1]}`);
+    expect(full.faceData).toEqual({ 名称: '云岭小吃', 经营场所: '五华区6号', 经营范围: '冷食类', 从业人数: 4 });
+  });
+
+  it('refuses a file that is not a readable .xlsx with a clear reason', async () => {
+    const r = await postXlsx(Buffer.from('PK\u0003\u0004 not really a zip'));
+    expect(r.statusCode).toBe(400);
+    expect(r.json().errors[0]).toMatchObject({ pointer: '/body', code: 'xlsx' });
   });
 });

@@ -1,4 +1,5 @@
-// Bulk import of existing licenses (存量证照) from CSV: one file, one type, one issuer, one
+// Bulk import of existing licenses (存量证照) from CSV or Excel (.xlsx, first worksheet, read with
+// the org import's reader: exceljs after a zip-bomb check): one file, one type, one issuer, one
 // jurisdiction (query parameters); one row per license. Every row is checked with the same rules
 // as an API issuance and reported per row; only a file without a single error is written, in
 // ONE transaction (all rows or none). Each imported license is signed like any other.
@@ -7,6 +8,10 @@ import { AppError } from '../../core/http/errors.js';
 import { assertMayIn, ISSUE, t, type Caller } from './access.js';
 import { checkIssue, issueLicense, type IssueInput } from './issue.js';
 import { getLicenseType } from './types.js';
+import { readXlsx, SheetError, XLSX_TYPE } from '../org/sheet.js';
+
+export { XLSX_TYPE };
+export type ImportFormat = 'csv' | 'xlsx';
 
 export const IMPORT_LIMITS = { bytes: 5 * 1024 * 1024, rows: 5000 };
 
@@ -58,16 +63,30 @@ export function parseCsv(text: string): string[][] {
 const FIXED: Record<string, string> = { 持证主体: 'holderName', 持证主体代码类型: 'holderType', 持证主体代码: 'holderCode', 证照编号: 'number', 颁证日期: 'issuedOn', 有效期起: 'validFrom', 有效期止: 'validUntil' };
 const COLUMN_OF: Record<string, string> = { '/holder/name': '持证主体', '/holder/codeType': '持证主体代码类型', '/holder/code': '持证主体代码', '/licenseNumber': '证照编号', '/issuedOn': '颁证日期', '/validFrom': '有效期起', '/validUntil': '有效期止' };
 
-export async function importLicenses(core: Core, caller: Caller, target: ImportTarget, csv: Buffer, dryRun: boolean): Promise<ImportReport> {
-  const L = caller.lang;
-  assertMayIn(caller.principal, ISSUE, target.division);
-  let table: string[][];
+/** Rows of the file with the row number a spreadsheet shows (header = row 1 for .xlsx). */
+async function readRows(file: Buffer, format: ImportFormat, L: Caller['lang']): Promise<Array<{ row: number; cells: string[] }>> {
+  if (format === 'xlsx') {
+    try {
+      return (await readXlsx(file)).filter((r) => r.cells.some((v) => v.trim() !== ''));
+    } catch (e) {
+      if (e instanceof SheetError) throw new AppError('VALIDATION_FAILED', undefined, [{ pointer: '/body', code: 'xlsx', message: t(L, e.text) }]);
+      throw e;
+    }
+  }
   try {
-    table = parseCsv(csv.toString('utf8'));
+    return parseCsv(file.toString('utf8')).map((cells, i) => ({ row: i + 1, cells }));
   } catch {
     throw new AppError('VALIDATION_FAILED', undefined, [{ pointer: '/body', code: 'csv', message: t(L, { 'zh-CN': '文件不是有效的 CSV（引号未闭合）', en: 'Not a valid CSV file (unclosed quote)' }) }]);
   }
-  const [header, ...data] = table;
+}
+
+export async function importLicenses(core: Core, caller: Caller, target: ImportTarget, file: Buffer, dryRun: boolean, format: ImportFormat = 'csv'): Promise<ImportReport> {
+  const L = caller.lang;
+  assertMayIn(caller.principal, ISSUE, target.division);
+  const table = await readRows(file, format, L);
+  const [headerRow, ...dataRows] = table;
+  const header = headerRow?.cells;
+  const data = dataRows.map((r) => r.cells);
   if (!header || !data.length) throw new AppError('VALIDATION_FAILED', undefined, [{ pointer: '/body', code: 'empty', message: t(L, { 'zh-CN': '文件须有表头和至少一行数据', en: 'The file needs a header row and at least one data row' }) }]);
   if (data.length > IMPORT_LIMITS.rows) throw new AppError('VALIDATION_FAILED', undefined, [{ pointer: '/body', code: 'rows', message: t(L, { 'zh-CN': `最多 ${IMPORT_LIMITS.rows} 行`, en: `At most ${IMPORT_LIMITS.rows} rows` }) }]);
   const type = await getLicenseType(core.db, target.typeCode);
@@ -76,7 +95,8 @@ export async function importLicenses(core: Core, caller: Caller, target: ImportT
   const props = (type.faceSchema.properties ?? {}) as Record<string, { title?: string; type?: string }>;
   const faceKey = (n: string) => (n in props ? n : Object.keys(props).find((k) => props[k]?.title === n));
   const errors: ImportRowError[] = [];
-  for (const need of ['持证主体', '持证主体代码类型', '持证主体代码']) if (!names.includes(need)) errors.push({ row: 1, column: need, code: 'missing-column', message: t(L, { 'zh-CN': `缺少列：${need}`, en: `Missing column: ${need}` }) });
+  const headerAt = headerRow!.row;
+  for (const need of ['持证主体', '持证主体代码类型', '持证主体代码']) if (!names.includes(need)) errors.push({ row: headerAt, column: need, code: 'missing-column', message: t(L, { 'zh-CN': `缺少列：${need}`, en: `Missing column: ${need}` }) });
   if (errors.length) return { ok: false, dryRun, rows: data.length, created: 0, identifiers: [], errors };
   const inputs: IssueInput[] = data.map((cells) => {
     const fixed: Record<string, string> = {};
@@ -97,7 +117,7 @@ export async function importLicenses(core: Core, caller: Caller, target: ImportT
   });
   const seen = new Map<string, number>();
   for (const [i, input] of inputs.entries()) {
-    const row = i + 2;
+    const row = dataRows[i]!.row;
     if (input.holder.codeType !== '111' && input.holder.codeType !== '001') {
       errors.push({ row, column: '持证主体代码类型', code: 'enum', message: t(L, { 'zh-CN': '应为 111（公民身份号码）或 001（统一社会信用代码）', en: 'Must be 111 (resident ID) or 001 (credit code)' }) });
       continue;

@@ -99,4 +99,48 @@ export const licensesMigrations: NamedMigration[] = [
          CREATE INDEX license_use_license ON license_use (license_id, at);`,
       ),
   },
+  {
+    // 财政电子票据 (e-bills): one per payment transaction (the idempotency key), numbered per bill
+    // code, signed with the payee unit's issuer key.
+    name: '20261130_1500_licenses_bills',
+    up: (db) =>
+      run(
+        db,
+        `CREATE TABLE license_bill_sequence (
+           bill_code text PRIMARY KEY CHECK (bill_code ~ '^[0-9]{8}$'),
+           last bigint NOT NULL
+         );
+         CREATE TABLE license_bill (
+           id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+           bill_code text NOT NULL CHECK (bill_code ~ '^[0-9]{8}$'),
+           bill_number text NOT NULL CHECK (bill_number ~ '^[0-9]{10}$'),
+           check_code text NOT NULL,
+           bill_type text NOT NULL,
+           division text NOT NULL REFERENCES division(code),
+           payee_code text NOT NULL,
+           payee_name text NOT NULL,
+           payer_name text NOT NULL,
+           payer_code_type text CHECK (payer_code_type IN ('111','001')),
+           payer_code_enc bytea,
+           payer_code_bidx text,
+           payer_code_masked text,
+           total_fen bigint NOT NULL CHECK (total_fen > 0),
+           channel text NOT NULL,
+           transaction_id text NOT NULL,
+           paid_at timestamptz NOT NULL,
+           issued_at timestamptz NOT NULL,
+           canonical text NOT NULL,
+           signature bytea NOT NULL,
+           key_id text NOT NULL REFERENCES license_issuer_key(key_id),
+           request_hash text NOT NULL,
+           case_ref text,
+           created_by text NOT NULL,
+           created_at timestamptz NOT NULL DEFAULT now(),
+           UNIQUE (bill_code, bill_number),
+           UNIQUE (channel, transaction_id)
+         );
+         CREATE INDEX license_bill_payer ON license_bill (payer_code_bidx) WHERE payer_code_bidx IS NOT NULL;
+         CREATE INDEX license_bill_division ON license_bill (division text_pattern_ops);`,
+      ),
+  },
 ];

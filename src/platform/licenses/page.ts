@@ -25,9 +25,9 @@ const T = {
   },
 } as const;
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-const STYLE = `*{box-sizing:border-box}body{margin:0;font:16px/1.6 system-ui,"WenQuanYi Micro Hei",sans-serif;color:#1f1f1f;background:#f5f5f5}
+export const STYLE = `*{box-sizing:border-box}body{margin:0;font:16px/1.6 system-ui,"WenQuanYi Micro Hei",sans-serif;color:#1f1f1f;background:#f5f5f5}
 main{max-width:40rem;margin:0 auto;padding:1rem}header{display:flex;justify-content:space-between;gap:.5rem;flex-wrap:wrap;align-items:baseline}
 h1{font-size:1.4rem;margin:.5rem 0}.card{background:#fff;border-radius:8px;padding:1rem;border:1px solid #d9d9d9}
 .verdict{font-weight:700;padding:.75rem;border-radius:6px;margin:0 0 1rem}.ok{background:#f6ffed;border:2px solid #237804;color:#135200}

@@ -12,7 +12,7 @@ import { defineLicenseType, listLicenseTypes, type LicenseTypeInput } from './ty
 import { verifyLicense, verifyPresented, parseOrThrow } from './verify.js';
 import { licenseDocument, licenseView } from './view.js';
 import { licensePdf } from './pdf.js';
-import { IMPORT_LIMITS, importLicenses, type ImportTarget } from './import.js';
+import { IMPORT_LIMITS, importLicenses, XLSX_TYPE, type ImportTarget } from './import.js';
 import { IdentifierParams, IssueBody, License, LicenseType, LicenseTypeBody, LicenseWithDocument, PublishedKey, SignedDocument, tags, Verification } from './schema.js';
 import type { LicenseDocument } from './canonical.js';
 
@@ -46,11 +46,11 @@ export const licenseRoutes = (core: Core) => async (app: FastifyInstance) => {
     schema: { tags, summary: '签发电子证照 Issue (sign) a license; supersedes = issue a new version', body: IssueBody, response: { 201: License } },
   }, async (req, reply) => reply.code(201).send(await issueOnce(core, callerOf(req), req.body as IssueInput)));
 
-  app.addContentTypeParser('text/csv', { parseAs: 'buffer', bodyLimit: IMPORT_LIMITS.bytes }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser(['text/csv', XLSX_TYPE], { parseAs: 'buffer', bodyLimit: IMPORT_LIMITS.bytes }, (_req, body, done) => done(null, body));
   app.post('/api/licenses/import', {
     config: { permission: ISSUE },
     schema: {
-      tags, summary: '存量证照导入 Bulk import of existing licenses (CSV body; per-row report; all rows or none)',
+      tags, summary: '存量证照导入 Bulk import of existing licenses (CSV or .xlsx body; per-row report; all rows or none)',
       querystring: Type.Object({
         typeCode: Type.String({ maxLength: 21 }), issuerCode: Type.String({ maxLength: 18 }), issuerName: Type.String({ minLength: 1, maxLength: 100 }),
         division: Type.String({ format: 'division-code' }), dryRun: Type.Optional(Type.Boolean()),
@@ -60,7 +60,8 @@ export const licenseRoutes = (core: Core) => async (app: FastifyInstance) => {
   }, async (req) => {
     const q = req.query as ImportTarget & { dryRun?: boolean };
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    return importLicenses(core, callerOf(req), { typeCode: q.typeCode, issuerCode: q.issuerCode, issuerName: q.issuerName, division: q.division }, body, !!q.dryRun);
+    const format = String(req.headers['content-type'] ?? '').startsWith(XLSX_TYPE) ? 'xlsx' : 'csv';
+    return importLicenses(core, callerOf(req), { typeCode: q.typeCode, issuerCode: q.issuerCode, issuerName: q.issuerName, division: q.division }, body, !!q.dryRun, format);
   });
 
   app.get('/api/licenses/keys', {

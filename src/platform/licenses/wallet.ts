@@ -28,7 +28,7 @@ const codeHash = (core: Core, code: string) => core.crypto.hashHex(`license-auth
  * credit code. Identity exports no "holder code of an account" function yet, so the account row
  * is read here (its blind index only; nothing is decrypted).
  */
-async function holderIndexOf(core: Core, ex: Executor, caller: Caller): Promise<string | null> {
+export async function holderIndexOf(core: Core, ex: Executor, caller: Caller): Promise<string | null> {
   const m = /^user:(.+)$/.exec(caller.principal.id);
   if (!m || (caller.principal.kind !== 'citizen' && caller.principal.kind !== 'enterprise')) return null;
   const a = await ex.selectFrom('account').select(['type', 'id_number_bidx', 'uscc']).where('id', '=', m[1]!).executeTakeFirst();
@@ -37,7 +37,7 @@ async function holderIndexOf(core: Core, ex: Executor, caller: Caller): Promise<
   return a.uscc ? blind(core, 'id', a.uscc.toUpperCase()) : null;
 }
 
-const notHolder = () => new AppError('FORBIDDEN', { 'zh-CN': '只有持证人本人（个人或企业账号）可以查看证照夹', en: 'Only the holder (citizen or enterprise account) has a license wallet' });
+export const notHolder = () => new AppError('FORBIDDEN', { 'zh-CN': '只有持证人本人（个人或企业账号）可以查看证照夹', en: 'Only the holder (citizen or enterprise account) has a license wallet' });
 
 export async function myLicenses(core: Core, caller: Caller): Promise<LicenseView[]> {
   const idx = await holderIndexOf(core, core.db, caller);
