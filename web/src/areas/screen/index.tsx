@@ -1,45 +1,80 @@
-// 数据大屏 — dashboards for a wall display: open and overdue cases, and cases per workflow step,
-// refreshed every minute. (Charts arrive with the governance module; ECharts is tree-shaken in then.)
-import { useEffect } from 'react';
-import { Table, Typography } from 'antd';
-import { api, unwrap } from '../../api/client';
+// 数据大屏（一网统管）— dashboards for a wall display (1920×1080, dark) that also work at 360 px and
+// with a screen reader: 政务服务 and 12345 热线 figures for one division, drilled down from the
+// viewer's own divisions (province → prefecture → county, never above their grants), refreshed every
+// minute while the tab is visible. Charts are ECharts (tree-shaken, in this chunk only); each has a
+// visually-hidden table with the same numbers.
+import { useEffect, useState } from 'react';
+import { useAuth } from '../../auth/AuthProvider';
 import { useI18n } from '../../i18n';
 import { ProblemAlert, useLoad } from '../../shell/data';
 import { usePageTitle } from '../../shell/title';
-
-const REFRESH_MS = 60_000;
+import { childrenOf, getDivision, scopeRoots, type Division } from './data';
+import { HotlinePanel } from './HotlinePanel';
+import { useRefresh } from './parts';
+import { ServicesPanel } from './ServicesPanel';
+import './screen.css';
 
 export default function Screen() {
-  const i18n = useI18n();
-  const { t } = i18n;
+  const { t, date } = useI18n();
   usePageTitle('screen.title');
-  const counts = useLoad(async () => ({ at: new Date(), ...(await unwrap(api.GET('/api/workflow/counts', { params: { query: {} } }))) }), []);
+  const { user } = useAuth();
+  const roots = scopeRoots(user?.grants ?? []);
+  const refresh = useRefresh();
+  const rootDivisions = useLoad(() => Promise.all(roots.map(getDivision)), [roots.join(',')]);
+  const [path, setPath] = useState<Division[]>([]);
   useEffect(() => {
-    const timer = setInterval(counts.reload, REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [counts.reload]);
-  const items = counts.data?.items ?? [];
-  const open = items.reduce((n, i) => n + i.open, 0);
-  const overdue = items.reduce((n, i) => n + i.overdue, 0);
+    if (rootDivisions.data?.[0] && path.length === 0) setPath([rootDivisions.data[0]]);
+  }, [rootDivisions.data, path.length]);
+  const current = path.at(-1);
+  const children = useLoad(() => (current ? childrenOf(current) : Promise.resolve([])), [current?.code]);
+
   return (
     <div className="yl-screen">
-      <Typography.Title level={1}>{t('screen.title')}</Typography.Title>
-      <ProblemAlert error={counts.error} onRetry={counts.reload} />
-      <div className="yl-tiles" aria-live="polite">
-        <div className="yl-tile"><span>{t('screen.open')}</span><strong>{i18n.number(open)}</strong></div>
-        <div className="yl-tile"><span>{t('screen.overdue')}</span><strong>{i18n.number(overdue)}</strong></div>
+      <div className="yl-screen-head">
+        <h1>{t('screen.title')} <small>{t('scr.title')}</small></h1>
+        <p className="yl-screen-updated" aria-live="polite">
+          {t('screen.updated', { time: date(refresh.at) })}
+          {refresh.hidden && <span> · {t('scr.paused')}</span>}
+          <button type="button" className="yl-screen-button" onClick={refresh.now}>{t('scr.refresh')}</button>
+        </p>
       </div>
-      <Typography.Title level={2} style={{ marginTop: 24 }}>{t('screen.byState')}</Typography.Title>
-      <Table
-        rowKey={(r) => `${r.key}/${r.state}`} size="small" pagination={false} dataSource={items} locale={{ emptyText: t('common.none') }}
-        columns={[
-          { title: t('workflow.key'), dataIndex: 'key' },
-          { title: t('workbench.col.state'), dataIndex: 'state' },
-          { title: t('screen.open'), dataIndex: 'open', render: (n: number) => i18n.number(n) },
-          { title: t('screen.overdue'), dataIndex: 'overdue', render: (n: number) => i18n.number(n) },
-        ]}
-      />
-      {counts.data && <p>{t('screen.updated', { time: i18n.date(counts.data.at) })}</p>}
+      <ProblemAlert error={rootDivisions.error ?? children.error} onRetry={() => { rootDivisions.reload(); children.reload(); }} />
+      <nav aria-label={t('scr.scope')} className="yl-screen-scope">
+        {(rootDivisions.data?.length ?? 0) > 1 && (
+          <ul className="yl-screen-choices">
+            {rootDivisions.data!.map((d) => (
+              <li key={d.code}><button type="button" className="yl-screen-button" aria-pressed={path[0]?.code === d.code} onClick={() => setPath([d])}>{d.name}</button></li>
+            ))}
+          </ul>
+        )}
+        <ol className="yl-screen-crumbs">
+          {path.map((d, i) => (
+            <li key={d.code}>
+              {i === path.length - 1
+                ? <strong aria-current="location">{d.name}</strong>
+                : <button type="button" className="yl-screen-button" aria-label={t('scr.backTo', { name: d.name })} onClick={() => setPath(path.slice(0, i + 1))}>{d.name}</button>}
+            </li>
+          ))}
+        </ol>
+        {(children.data?.length ?? 0) > 0 && (
+          <>
+            <h2 className="yl-screen-drill-title" id="scr-drill">{t('scr.drill')}</h2>
+            <ul className="yl-screen-choices" aria-labelledby="scr-drill">
+              {children.data!.map((d) => (
+                <li key={d.code}>
+                  <button type="button" className="yl-screen-button" aria-label={t('scr.drillTo', { name: d.name })} onClick={() => setPath([...path, d])}>{d.name}</button>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </nav>
+      {current && (
+        <>
+          <ServicesPanel division={current.code} tick={refresh.tick} />
+          <HotlinePanel division={current.code} tick={refresh.tick} />
+        </>
+      )}
     </div>
   );
 }
