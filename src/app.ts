@@ -49,6 +49,8 @@ export async function buildApp(core: Core): Promise<App> {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     return503OnClosing: true,
+    // avvio's default 10 s per plugin aborts a start on a busy machine (seen: @fastify/swagger-ui).
+    pluginTimeout: 120_000,
   }) as unknown as FastifyInstance;
 
   app.setValidatorCompiler(validatorCompiler());

@@ -15,7 +15,6 @@ import { deriveDataKeys, loadMasterKey, type DataKeys } from './keys.js';
 import { chainHasher, type ChainHash } from './audit/canonical.js';
 import { loadAuditKeys, publishAuditKeys, type AuditSigner, type TrustedKey } from './audit/keys.js';
 import { EventBus } from './events/bus.js';
-import { NatsBridge } from './events/nats.js';
 import { registerWebhooks } from './events/webhooks.js';
 import { Jobs } from './jobs/index.js';
 import { CalendarStore } from './calendar/store.js';
@@ -97,6 +96,8 @@ export async function createCore(config: Config, opts: CoreOptions = {}): Promis
     // Other nodes' calendar changes arrive as events and are applied without a database read.
     events.broadcast('core.calendar.>', (e) => calendar.apply(e.payload as { division: string; date: string; kind?: 'holiday' | 'workday'; name?: string }));
     if (config.natsUrl) {
+      // nats (and its ~60 modules) loads only when NATS_URL is set.
+      const { NatsBridge } = await import('./events/nats.js');
       events.nats = await NatsBridge.connect(config.natsUrl, config.natsStream, log.child({ component: 'nats' }));
       await events.nats.listen((e) => events.deliverBroadcast(e));
     }
