@@ -6,6 +6,7 @@ import type { NamedMigration } from '../../../core/db/migrate.js';
 import './tables.js';
 import { applicationMigrations } from './migrations.js';
 import { applicationRoutes } from './routes.js';
+import { draftRoutes } from './drafts-routes.js';
 import { registerBundleFiles } from './bundles.js';
 
 export const migrations: NamedMigration[] = applicationMigrations;
@@ -17,6 +18,7 @@ export function register(_core: Core): void {
 
 export const routes = (core: Core) => async (app: FastifyInstance) => {
   await app.register(applicationRoutes(core));
+  await app.register(draftRoutes(core));
 };
 
 export { getApplication } from './views.js';

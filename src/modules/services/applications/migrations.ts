@@ -43,4 +43,29 @@ export const applicationMigrations: NamedMigration[] = [
       `).execute(db);
     },
   },
+  // Saved drafts of the apply wizard (per account, per item or bundle): a phone and a PC resume the
+  // same draft. See drafts.ts.
+  {
+    name: '20261130_1100_services_application_drafts',
+    up: async (db) => {
+      await sql.raw(`
+        CREATE TABLE svc_application_draft (
+          id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+          owner text NOT NULL,
+          subject text NOT NULL,
+          target text NOT NULL CHECK (target ~ '^(item|bundle):[a-z0-9][a-z0-9-]{0,99}$'),
+          division text NOT NULL,
+          title text NOT NULL DEFAULT '',
+          step integer NOT NULL DEFAULT 0 CHECK (step BETWEEN 0 AND 9),
+          data jsonb NOT NULL DEFAULT '{}'::jsonb,
+          materials jsonb NOT NULL DEFAULT '{}'::jsonb,
+          version integer NOT NULL DEFAULT 1,
+          created_at timestamptz NOT NULL DEFAULT now(),
+          updated_at timestamptz NOT NULL DEFAULT now(),
+          UNIQUE (owner, subject, target)
+        );
+        CREATE INDEX svc_application_draft_owner ON svc_application_draft (owner, updated_at DESC);
+      `).execute(db);
+    },
+  },
 ];
