@@ -11,10 +11,12 @@ import * as identity from './identity.mjs';
 import * as workflow from './workflow.mjs';
 import * as services from './services.mjs';
 import * as licenses from './licenses.mjs';
+import * as hotlineIntake from './hotline-intake.mjs';
+import * as hotlineKb from './hotline-kb.mjs';
 import { formatTable } from './lib/table.mjs';
 import { serverVersion } from './lib/pg.mjs';
 
-const benches = [writePath, auditVerify, idleMemory, identity, workflow, services, licenses];
+const benches = [writePath, auditVerify, idleMemory, identity, workflow, services, licenses, hotlineIntake, hotlineKb];
 
 const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {

@@ -5,8 +5,16 @@ import client from 'prom-client';
 import { sql } from 'kysely';
 import type { Core } from '../index.js';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** This app's Prometheus registry: modules add their gauges to it (served on /metrics). */
+    metrics: client.Registry;
+  }
+}
+
 export function registerMetrics(app: FastifyInstance, core: Core): client.Registry {
   const registry = new client.Registry();
+  app.decorate('metrics', registry);
   client.collectDefaultMetrics({ register: registry, prefix: 'yunling_' });
   const http = new client.Histogram({
     name: 'yunling_http_request_duration_seconds',

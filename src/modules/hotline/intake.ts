@@ -7,6 +7,7 @@ import { recordChange } from '../../core/audit/record.js';
 import { AppError, type FieldError } from '../../core/http/errors.js';
 import { getDivision } from '../../core/divisions/service.js';
 import { nextCaseNumber } from '../../core/numbering/index.js';
+import { ensureFiguresOnce } from './figures.js';
 import { maskMobile, maskName, validateMobile } from '../../core/validators/index.js';
 import { startInstance } from '../../platform/workflow/index.js';
 import { assertMayIn, CREATE, isCitizen, type Caller } from './access.js';
@@ -101,6 +102,7 @@ export async function createOrder(core: Core, caller: Caller, input: IntakeInput
   const p = caller.principal;
   const citizen = isCitizen(p);
   if (!citizen) assertMayIn(p, CREATE, v.division);
+  await ensureFiguresOnce(core);
   const hash = createHash('sha256').update(JSON.stringify(input)).digest('hex');
   const replay = async (): Promise<IntakeResult | null> => {
     if (!idempotencyKey) return null;

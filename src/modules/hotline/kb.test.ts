@@ -2,7 +2,8 @@
 // title), review on the workflow engine, Chinese search with highlights, suggestions, validity.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeWorld, type World } from './test-world.js';
-import { highlight, searchQuery, tokens } from './text.js';
+import { highlight, searchQuery } from '../../platform/search/index.js';
+import { tokens } from './text.js';
 
 let w: World;
 beforeAll(async () => { w = await makeWorld(); });
@@ -15,12 +16,15 @@ const entry = (over: Record<string, unknown> = {}) => ({
 });
 
 describe('text helpers', () => {
-  it('tokenizes Chinese as character bigrams and highlights what matched', () => {
+  it('keeps bigrams for similarity, searches with jieba words and highlights what matched', () => {
     expect(tokens('公积金，提取')).toEqual(['公积', '积金', '金提', '提取']);
-    expect(searchQuery('公积金')).toBe('公积 | 积金');
-    expect(searchQuery('税')).toBe('税:*');
+    expect(searchQuery('怎么提取公积金')).toBe('(提取) & (公积金)');
+    // The fallback when no entry has every word: any word, a longer one also by its grams.
+    expect(searchQuery('怎么提取公积金', { any: true })).toBe('(提取) | (公积金 | 公积 | 积金)');
+    expect(searchQuery('税')).toBe('(税:*)');
     expect(searchQuery(' ，。 ')).toBeNull();
     expect(highlight('住房公积金提取<指南>', '公积金')).toBe('住房<em>公积金</em>提取&lt;指南&gt;');
+    expect(highlight('身份证遗失后补领', '身份证丢了')).toBe('<em>身份证</em><em>遗失</em>后<em>补领</em>'.replace('</em><em>', ''));
   });
 });
 

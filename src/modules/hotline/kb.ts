@@ -1,6 +1,6 @@
 // 知识库: entries written by member units, reviewed by the hotline on the workflow engine, searched
-// in Chinese (character bigrams in a `simple` tsvector + GIN; see text.ts) with highlights, and
-// suggested to the operator while a request is being typed.
+// in Chinese (jieba words + bigrams in a `simple` tsvector + GIN, the shared src/platform/search;
+// see kb-index.ts) with highlights, and suggested to the operator while a request is being typed.
 import { sql } from 'kysely';
 import type { Core } from '../../core/index.js';
 import { recordChange } from '../../core/audit/record.js';
@@ -11,7 +11,8 @@ import { applyAction, definitionCached, lockInstance, startInstance } from '../.
 import { mayIn, type Caller } from './access.js';
 import { badFields } from './runner.js';
 import { divisionChain } from './time-limits.js';
-import { highlight, searchQuery, searchText } from './text.js';
+import { highlight, searchQuery } from '../../platform/search/index.js';
+import { kbVector } from './kb-index.js';
 import { ensureWorkflows, KB_WORKFLOW } from './workflow-def.js';
 
 export const KB_KINDS = ['办事指南', '法律法规', '热点问答', '政策文件', '常见问题'] as const;
@@ -73,7 +74,6 @@ const toKb = (r: Record<string, unknown>): KbView => ({
 });
 
 const mayManage = (c: Caller, division: string) => KB_MANAGE.some((p) => mayIn(c.principal, p, division));
-const vector = (i: KbInput) => sql`setweight(to_tsvector('simple', ${searchText(i.title)}), 'A') || setweight(to_tsvector('simple', ${searchText((i.keywords ?? []).join(' '))}), 'B') || to_tsvector('simple', ${searchText(i.content)})`;
 const dupTitle = (e: unknown) => (e as { code?: string }).code === '23505' ? badFields([{ pointer: '/body/title', code: 'unique', message: '已有同名知识，标题须唯一' }]) : e;
 
 /** Write (create, or revise when `id` is given) an entry; it goes to review either way. */
@@ -86,7 +86,7 @@ export async function saveKbEntry(core: Core, caller: Caller, input: KbInput, id
   const values = {
     division: input.division, department_id: input.departmentId ?? null, category_path: str(input.categoryPath), title: str(input.title), content: str(input.content),
     issuing_unit: str(input.issuingUnit), kind: input.kind, keywords: (input.keywords ?? []).map(str), valid_from: input.validFrom ?? null, valid_to: input.validTo ?? null,
-    status: 'review' as const, search: vector(input), updated_at: now,
+    status: 'review' as const, search: kbVector({ title: str(input.title), keywords: (input.keywords ?? []).map(str), content: str(input.content) }), updated_at: now,
   };
   const entryId = await core.db.transaction().execute(async (tx) => {
     let rowId: string;
@@ -137,20 +137,28 @@ export async function getKbEntry(core: Core, caller: Caller, id: string): Promis
   return toKb(r as never);
 }
 
-/** Published, currently valid entries matching `q`, best first, with highlighted title and snippet. */
+/**
+ * Published, currently valid entries matching `q`, best first, with highlighted title and snippet.
+ * Every meaningful word of the question must match (jieba word, its grams in a row, or a synonym);
+ * when no entry has them all, any of them will do (a question in the caller's own words), ranked
+ * by how much of it an entry holds, title first.
+ */
 export async function searchKb(core: Core, caller: Caller, q: string, opts: { limit: number; offset?: number; divisions?: string[] }) {
-  const query = searchQuery(q ?? '');
-  if (!query) return { total: 0, items: [] };
+  const all = searchQuery(q ?? '');
+  if (!all) return { total: 0, items: [] };
   const today = core.clock.now().toISOString().slice(0, 10);
-  const rows = await sql<Record<string, unknown>>`
+  const run = async (query: string) => (await sql<Record<string, unknown>>`
     SELECT id, title, content, kind, category_path, issuing_unit, keywords, updated_at, ts_rank(search, to_tsquery('simple', ${query})) AS rank, count(*) OVER () AS total
     FROM hotline_kb_entry
     WHERE search @@ to_tsquery('simple', ${query}) AND status = 'published'
       AND (valid_from IS NULL OR valid_from <= ${today}::date) AND (valid_to IS NULL OR valid_to >= ${today}::date) AND ${readable(caller, opts.divisions)}
-    ORDER BY rank DESC, updated_at DESC LIMIT ${opts.limit} OFFSET ${opts.offset ?? 0}`.execute(core.db);
+    ORDER BY rank DESC, updated_at DESC LIMIT ${opts.limit} OFFSET ${opts.offset ?? 0}`.execute(core.db)).rows;
+  let rows = await run(all);
+  const any = searchQuery(q, { any: true })!;
+  if (!rows.length && !opts.offset && any !== all) rows = await run(any);
   return {
-    total: Number(rows.rows[0]?.total ?? 0),
-    items: rows.rows.map((r) => ({ id: r.id as string, title: r.title as string, kind: r.kind as string, categoryPath: r.category_path as string, issuingUnit: r.issuing_unit as string,
+    total: Number(rows[0]?.total ?? 0),
+    items: rows.map((r) => ({ id: r.id as string, title: r.title as string, kind: r.kind as string, categoryPath: r.category_path as string, issuingUnit: r.issuing_unit as string,
       keywords: r.keywords as string[], content: r.content as string, titleHighlight: highlight(r.title as string, q), snippet: highlight(r.content as string, q, 80) })),
   };
 }

@@ -2,6 +2,7 @@
 // limits, returns, extensions, co-handlers (首接负责), supervision marks (督办) and refusals.
 import { sql } from 'kysely';
 import type { NamedMigration } from '../../core/db/migrate.js';
+import { reindexKb } from './kb-index.js';
 
 export const hotlineMigrations: NamedMigration[] = [
   {
@@ -207,6 +208,14 @@ export const hotlineMigrations: NamedMigration[] = [
         );
         CREATE INDEX hotline_chat_principal ON hotline_chat (principal, updated_at);
       `).execute(db);
+    },
+  },
+  {
+    // Knowledge search moves from character bigrams to the shared jieba tokenizer (kb-index.ts):
+    // rewrite every stored vector. A database without entries never loads jieba here.
+    name: '20261130_1400_hotline_kb_jieba',
+    up: async (db) => {
+      await reindexKb(db as never);
     },
   },
 ];

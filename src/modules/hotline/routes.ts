@@ -15,6 +15,7 @@ import * as life from './lifecycle.js';
 import { addCoHandlers, coHandlerReply, merge } from './coordination.js';
 import { CLIENT_MANAGE, registerClient } from './clients.js';
 import { hotlineStats } from './stats.js';
+import { revealCallerPhone } from './reveal.js';
 import { dispatchAccuracy, setDispatchRule, suggestUnits } from './dispatch-suggest.js';
 
 const tags = ['12345热线 hotline'];
@@ -73,6 +74,11 @@ export const orderRoutes = (core: Core) => async (app: FastifyInstance) => {
   step('merge', '合并重复工单 {into}', (c, id, b) => merge(core, c, id, b));
   step('co-handlers', '首办单位邀请协办单位 {departmentIds}', (c, id, b) => addCoHandlers(core, c, id, b));
   step('co-reply', '协办单位反馈 {reply}', (c, id, b) => coHandlerReply(core, c, id, b));
+
+  app.post('/api/hotline/orders/:id/reveal-phone', {
+    config: { permission: READ },
+    schema: { tags, summary: '查看来电人完整号码（须说明事由，留痕审计）Reveal the caller\'s full number {reason}; audited', params: IdParams, body: Any },
+  }, async (req) => revealCallerPhone(core, caller(req), idOf(req), body(req)));
 
   app.post('/api/hotline/clients', {
     config: { permission: CLIENT_MANAGE },

@@ -1,6 +1,7 @@
 // 一网统管 figures: counts, on-time rate, response time and satisfaction for a division and period.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeWorld, type World } from './test-world.js';
+import { FIGURES_JOB, hotWords } from './figures.js';
 
 let w: World;
 beforeAll(async () => { w = await makeWorld(); });
@@ -27,5 +28,51 @@ describe('stats', () => {
     expect((await w.call('disp', 'GET', '/api/hotline/stats?division=530302&from=2026-11-24&to=2026-11-25')).statusCode).toBe(403);
     const bad = await w.call('disp', 'GET', '/api/hotline/stats?division=999999&from=2026-13-01&to=x');
     expect(bad.json().errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual(['/querystring/division', '/querystring/from', '/querystring/to']);
+  });
+
+  it('emits yesterday\'s figures per division as the nightly event hotline.figures.daily, then schedules the next night', async () => {
+    // Now 2026-11-25 18:00 Beijing: the job set for 00:10 on the 25th is due and reports the 24th.
+    expect(await w.runJobs()).toBeGreaterThan(0);
+    const events = await w.core.db.selectFrom('outbox').select(['division', 'payload', 'aggregate_id']).where('type', '=', FIGURES_JOB).execute();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ division: '530102', aggregate_id: '530102:2026-11-24' });
+    // The refused order came in on the 25th (after the clock moved on 30 hours).
+    expect(events[0]!.payload).toMatchObject({ division: '530102', day: '2026-11-24', orders: 3, refused: 0, replied: 3, onTimeRate: 0.667, signed: 2, responseHours: 1, callbacks: 2, satisfactionRate: 0.5 });
+    // Two of the day's three titles are the default complaint (停水 in 盘龙区's 小区); the third asks about 公积金.
+    const words = (events[0]!.payload as { hotWords: Array<{ word: string; n: number }> }).hotWords;
+    expect(words).toHaveLength(10);
+    expect(words).toContainEqual({ word: '停水', n: 2 });
+    expect(words.every((x) => x.n === 2)).toBe(true);
+    const next = await w.core.db.selectFrom('job').select(['run_at', 'status']).where('key', '=', 'hotline:figures:daily').where('status', '=', 'pending').executeTakeFirstOrThrow();
+    expect(new Date(next.run_at).toISOString()).toBe('2026-11-25T16:10:00.000Z');
+    expect(hotWords(['连续三天停水', '又停水了', '井盖缺失'], 1)).toEqual([{ word: '停水', n: 2 }]);
+  });
+
+  it('serves today\'s figures per division as Prometheus gauges on /metrics', async () => {
+    const before = (await w.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(before).toContain('# TYPE yunling_hotline_orders_today gauge');
+    // Today is the 25th: the refused order of the first test.
+    expect(before).toContain('yunling_hotline_orders_today{division="530102"} 1\n');
+    await w.intake();
+    const m = (await w.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(m).toContain('yunling_hotline_orders_today{division="530102"} 2\n');
+    expect(m).toMatch(/yunling_hotline_overdue_open_today\{division="530102"\} 0/);
+  });
+
+  it('reveals the caller\'s full number to hotline staff only, with a reason, and audits it', async () => {
+    const { order } = await w.intake();
+    expect(order.caller.phone).toBe('138****5678');
+    const url = `/api/hotline/orders/${order.id}/reveal-phone`;
+    const noReason = await w.call('disp', 'POST', url, { reason: ' ' });
+    expect(noReason.statusCode).toBe(400);
+    expect(noReason.json().errors).toEqual([expect.objectContaining({ pointer: '/body/reason', code: 'required' })]);
+    expect(await w.ok('disp', 'POST', url, { reason: '回访需要联系来电人' })).toEqual({ phone: '13812345678', orderNumber: order.number });
+    await w.ok('disp', 'POST', `/api/hotline/orders/${order.id}/dispatch`, { departmentId: w.units['HL-WATER'] });
+    expect((await w.call('water', 'POST', url, { reason: '想联系来电人' })).statusCode).toBe(403);
+    expect((await w.call('disp_qj', 'POST', url, { reason: '想联系来电人' })).statusCode).toBe(404);
+    expect((await w.ok('water', 'GET', `/api/hotline/orders/${order.id}`)).caller.phone).toBe('138****5678');
+    const audit = await w.core.db.selectFrom('audit_log').select(['actor', 'purpose', 'object_id']).where('action', '=', 'hotline.order.reveal-phone').execute();
+    expect(audit).toEqual([{ actor: expect.stringContaining(w.ids.disp!), purpose: '回访需要联系来电人', object_id: order.id }]);
+    expect(await w.core.db.selectFrom('outbox').select('type').where('type', '=', 'hotline.order.phone-revealed').where('aggregate_id', '=', order.id).execute()).toHaveLength(1);
   });
 });

@@ -2,6 +2,8 @@
 // make-up working day), with a ManualClock and the real job runner.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeWorld, type World } from './test-world.js';
+import { LIAISON_POST } from '../../platform/org/index.js';
+import { LIAISON_TEMPLATES } from './notices.js';
 
 let w: World;
 // Wed 30 Sep 2026, 10:00 Beijing time.
@@ -48,6 +50,30 @@ describe('督办 ladder', () => {
     expect(await marks(order.id)).toEqual(['remind', 'urge', 'notice']);
     const types = (await w.core.db.selectFrom('outbox').select('type').where('aggregate_id', '=', order.id).where('type', 'like', 'hotline.order.%ed').orderBy('seq').execute()).map((e) => e.type);
     expect(types).toEqual(expect.arrayContaining(['hotline.order.reminded', 'hotline.order.urged', 'hotline.order.noticed']));
+  });
+
+  it('tells the unit\'s liaison (post 联络员) of each rung by SMS and inbox, without the caller\'s details', async () => {
+    w.clock.set('2026-09-30T02:00:00Z');
+    const dept = w.units['HL-WATER']!;
+    await w.core.db.insertInto('org_post').values({ department_id: dept, name: LIAISON_POST }).execute();
+    await w.core.db.updateTable('account').set({ post: LIAISON_POST }).where('id', '=', w.ids.water!).execute();
+    const { order } = await w.intake({ demandType: '咨询', content: '停水三天了，来电人身份证号530102199001011234，电话13812345678', categoryCode: '120101' });
+    await must('disp', order.id, 'dispatch', { departmentId: dept });
+    await at('2026-10-09T01:00:00Z');
+    await at('2026-10-09T16:00:01Z');
+    await at('2026-10-15T16:00:00Z');
+    const sent = await w.core.db.selectFrom('notification').select(['account_id', 'channel', 'template_key', 'body', 'status']).where('template_key', 'like', 'hotline.order-%').orderBy('created_at').execute();
+    // Only the liaison (not water2, the other staff member of the unit).
+    expect(new Set(sent.map((n) => n.account_id))).toEqual(new Set([w.ids.water]));
+    expect(sent.filter((n) => n.channel === 'sms').map((n) => n.template_key)).toEqual([LIAISON_TEMPLATES.remind, LIAISON_TEMPLATES.urge, LIAISON_TEMPLATES.notice]);
+    expect(sent.filter((n) => n.channel === 'inbox')).toHaveLength(3);
+    const sms = sent.filter((n) => n.channel === 'sms');
+    expect(sms[1]!.body).toBe(`【云岭12345】催办：工单 ${order.number}（停水）已于 2026-10-09 23:59 超期，请HL-WATER 承办单位立即办理答复。`);
+    for (const n of sent) {
+      expect(n.body).not.toMatch(/530102199001011234|13812345678|王小明/);
+      expect(n.body).toContain(order.number);
+    }
+    expect(sms.every((n) => n.status === 'sent')).toBe(true);
   });
 
   it('stops once the unit replies, and follows an approved extension', async () => {

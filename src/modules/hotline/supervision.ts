@@ -2,11 +2,13 @@
 // (urgent orders: one hour before), 催办 as soon as the deadline has passed ("the day after"), and a
 // written 通报 when the order is still unanswered 5 working days later. Each rung is a durable job
 // keyed by order and rung: rescheduling (extension, 重办) replaces it, a reply cancels it, and a
-// rung that fires for an old deadline or an order no longer with the unit does nothing.
+// rung that fires for an old deadline or an order no longer with the unit does nothing. Each rung
+// also tells the unit's liaisons by SMS (notices.ts).
 import type { Core } from '../../core/index.js';
 import type { Executor } from '../../core/db/types.js';
 import { recordChange } from '../../core/audit/record.js';
 import { CST_OFFSET_MS, DAY_MS } from '../../core/calendar/civil.js';
+import { notifyLiaisons } from './notices.js';
 
 export const SUPERVISION_JOB = 'hotline.supervision';
 export const RUNGS = ['remind', 'urge', 'notice'] as const;
@@ -57,6 +59,7 @@ export function registerSupervision(core: Core): void {
         if (!ins) return;
         await recordChange(tx, { id: 'system:hotline' }, { action: `hotline.order.${rung}`, object: { type: 'hotline.order', id: o.id }, division: o.division, detail: { number: o.number, due, department: o.unit_department_id } },
           { type: EVENT[rung], payload: { number: o.number, due, department: o.unit_department_id, state: o.status } });
+        await notifyLiaisons(core, tx, rung, o);
       });
     },
   });

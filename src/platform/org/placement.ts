@@ -2,6 +2,7 @@
 // placement lives on the account (account.department_id, account.post — identity reads them);
 // a post must be one defined for that department. Every move is audited with its before and after.
 import type { Core } from '../../core/index.js';
+import type { Executor } from '../../core/db/types.js';
 import { recordChange } from '../../core/audit/record.js';
 import { AppError } from '../../core/http/errors.js';
 import { inDivisions } from '../../core/divisions/service.js';
@@ -26,6 +27,15 @@ export interface Placement {
   division: string;
   department: { id: string; code: string; name: string } | null;
   post: string | null;
+}
+
+/** 联络员: the post of a department's liaison, whom other modules contact about the department's work (the hotline's 督办 SMS). */
+export const LIAISON_POST = '联络员';
+
+/** A department's liaisons: its active staff holding LIAISON_POST (for system messages; no caller scope). */
+export async function departmentLiaisons(ex: Executor, departmentId: string): Promise<Array<{ id: string; name: string }>> {
+  return ex.selectFrom('account').select(['id', 'name']).where('department_id', '=', departmentId).where('type', '=', 'staff')
+    .where('post', '=', LIAISON_POST).where('status', '=', 'active').orderBy('name').execute();
 }
 
 const staffNotFound = () => new AppError('NOT_FOUND', { 'zh-CN': '工作人员账号不存在', en: 'No such staff account' });
