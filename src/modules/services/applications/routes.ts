@@ -77,6 +77,8 @@ export const applicationRoutes = (core: Core) => async (app: FastifyInstance) =>
       querystring: Type.Object({
         status: Type.Optional(Type.Union(['submitted', 'processing', 'correction', 'completed'].map((s) => Type.Literal(s)))),
         itemKey: Type.Optional(Type.String({ maxLength: 100 })), channel: Type.Optional(Type.Union([Type.Literal('online'), Type.Literal('counter')])),
+        number: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: '办件编号（或其开头）' })),
+        from: Type.Optional(Type.String({ format: 'date', description: '提交日期起（北京时间，含）' })), to: Type.Optional(Type.String({ format: 'date', description: '提交日期止（北京时间，含）' })),
         limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }), offset: Type.Integer({ minimum: 0, default: 0 }),
       }),
     },
@@ -84,7 +86,7 @@ export const applicationRoutes = (core: Core) => async (app: FastifyInstance) =>
 
   app.get('/api/services/applications/:id', {
     config: { signedIn: true },
-    schema: { tags, summary: '办件详情 An application (its applicant, or staff over its handling or accepting division)', params: Type.Object({ id: Uuid }) },
+    schema: { tags, summary: '办件详情 An application by its id or its workflow case id (its applicant, or staff over its handling or accepting division)', params: Type.Object({ id: Uuid }) },
   }, async (req) => viewApplication(core, caller(req), (req.params as { id: string }).id));
 
   app.post('/api/services/applications/:id/actions/:action', {

@@ -45,7 +45,7 @@ export async function listMine(core: Core, caller: Caller, opts: { limit: number
   return { items: rows.map(summary), total: Number(count.n) };
 }
 
-export interface StaffFilter { status?: string; itemKey?: string; channel?: string; limit: number; offset: number }
+export interface StaffFilter { status?: string; itemKey?: string; channel?: string; number?: string; from?: string; to?: string; limit: number; offset: number }
 
 /** Staff: applications handled or accepted in the caller's divisions (收受分离: both offices list it), newest first. */
 export async function listForStaff(core: Core, caller: Caller, f: StaffFilter) {
@@ -54,6 +54,10 @@ export async function listForStaff(core: Core, caller: Caller, f: StaffFilter) {
   if (f.status) q = q.where('status', '=', f.status as never);
   if (f.itemKey) q = q.where('item_key', '=', f.itemKey);
   if (f.channel) q = q.where('channel', '=', f.channel as never);
+  // Workbench search: a case number (or its start), and submission dates as Beijing days, inclusive.
+  if (f.number) q = q.where('number', 'like', `${f.number.trim().toUpperCase().replace(/[%_\\]/g, '')}%`);
+  if (f.from) q = q.where('submitted_at', '>=', new Date(`${f.from}T00:00:00+08:00`));
+  if (f.to) q = q.where('submitted_at', '<', new Date(new Date(`${f.to}T00:00:00+08:00`).getTime() + 86_400_000));
   const [rows, count] = await Promise.all([
     q.selectAll().orderBy('submitted_at', 'desc').orderBy('number', 'desc').limit(f.limit).offset(f.offset).execute(),
     q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
@@ -73,8 +77,9 @@ async function caseOf(core: Core, instanceId: string) {
   };
 }
 
+/** By the application's id, or by its workflow case's id (the workbench opens cases from task inboxes). */
 export async function viewApplication(core: Core, caller: Caller, id: string) {
-  const a = await core.db.selectFrom('svc_application').selectAll().where('id', '=', id).executeTakeFirst();
+  const a = await core.db.selectFrom('svc_application').selectAll().where((eb) => eb.or([eb('id', '=', id), eb('instance_id', '=', id)])).executeTakeFirst();
   if (!a || !maySeeApplication(caller.principal, a)) throw applicationNotFound();
   const children = await core.db.selectFrom('svc_application').selectAll().where('parent_id', '=', a.id).orderBy('number').execute();
   return {

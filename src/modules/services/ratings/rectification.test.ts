@@ -20,7 +20,7 @@ async function badRating(level = 2, comment = '窗口让我跑了三趟') {
   const inv = await w.invitationOf(app.id);
   return w.ok('citizen', 'POST', `/api/services/ratings/invitations/${inv!.id}/rating`, { level, comment }, 201);
 }
-const visitBad = (division = '530102', departmentCode = 'WH-MZ', who: Who = 'km_clerk') =>
+const visitBad = (division = '530102', departmentCode = 'WH-SCJG', who: Who = 'km_clerk') =>
   w.ok(who, 'POST', '/api/services/ratings/counter', { division, departmentCode, window: 'B01', level: 1, comment: '态度差', idempotencyKey: `v-${Math.random().toString(36).slice(2, 12)}` }, 201);
 
 describe('a 差评 opens a rectification item for the handling department', () => {
@@ -86,6 +86,53 @@ describe('a 差评 opens a rectification item for the handling department', () =
     const rungs = c.history.filter((h: { kind: string }) => ['urge', 'supervise', 'notice'].includes(h.kind)).map((h: { kind: string; detail: { scope: string } }) => `${h.detail.scope}:${h.kind}`);
     expect(rungs).toEqual(expect.arrayContaining(['state:urge', 'overall:urge', 'overall:supervise', 'overall:notice']));
     w.clock.advance(-35 * 86_400_000);
+  });
+});
+
+describe('谁办理、谁负责: the item goes to the rated department\'s own approvers', () => {
+  const queueOf = async (who: Who) => (await w.ok(who, 'GET', '/api/workflow/tasks?view=department&limit=200')).items.map((t: { instanceId: string }) => t.instanceId);
+
+  it('a 差评 of 民政 reaches 民政\'s approver only, not 市场监管\'s in the same division — and the other way round', async () => {
+    const mz = await visitBad('530102', 'WH-MZ');
+    const scjg = await badRating(1, '材料要求反复变');
+    const cMz = await w.ok('km_admin', 'GET', `/api/workflow/instances/${mz.rectificationId}`);
+    expect(cMz.data.departmentCode).toBe('WH-MZ');
+    expect(cMz.tasks).toMatchObject([{ state: 'verify', role: 'approver', departmentId: w.departments['WH-MZ'], assignee: null, status: 'open' }]);
+    const cScjg = await w.ok('km_admin', 'GET', `/api/workflow/instances/${scjg.rectificationId}`);
+    expect(cScjg.tasks).toMatchObject([{ state: 'verify', departmentId: w.departments['WH-SCJG'] }]);
+
+    const mzQueue = await queueOf('km_approver_mz');
+    const scjgQueue = await queueOf('km_approver');
+    expect(mzQueue).toContain(mz.rectificationId);
+    expect(mzQueue).not.toContain(scjg.rectificationId);
+    expect(scjgQueue).toContain(scjg.rectificationId);
+    expect(scjgQueue).not.toContain(mz.rectificationId);
+
+    // The approver of the other department can neither claim (the task is not theirs to see) nor act on it; nothing changes.
+    const task = cMz.tasks[0].id as string;
+    expect((await w.call('km_approver', 'POST', `/api/workflow/tasks/${task}/claim`, {})).statusCode).toBe(404);
+    expect((await act('km_approver', mz.rectificationId, 'confirm', { comment: '越权核实' })).statusCode).toBe(403);
+    expect((await w.ok('km_admin', 'GET', `/api/workflow/instances/${mz.rectificationId}`)).state).toBe('verify');
+    // The rated department's approver can, and the item follows them through 整改 (previous: verify).
+    await actOk('km_approver_mz', mz.rectificationId, 'confirm', { comment: '经核实属实' });
+    const after = await w.ok('km_admin', 'GET', `/api/workflow/instances/${mz.rectificationId}`);
+    expect(after.state).toBe('rectify');
+    expect(after.tasks.find((t: { status: string }) => t.status === 'open')).toMatchObject({ assignee: w.ids.km_approver_mz, departmentId: w.departments['WH-MZ'] });
+  });
+
+  it('a department not in the organisation register (e.g. a catalog-only code) falls back to the division\'s approvers', async () => {
+    const app = await w.completeApplication({ departmentCode: 'WH-NOT-REGISTERED' });
+    const inv = await w.invitationOf(app.id);
+    const r = await w.ok('citizen', 'POST', `/api/services/ratings/invitations/${inv!.id}/rating`, { level: 1, comment: '没人管' }, 201);
+    const c = await w.ok('km_admin', 'GET', `/api/workflow/instances/${r.rectificationId}`);
+    expect(c).toMatchObject({ key: 'svc.rectification.division', state: 'verify', data: { departmentCode: 'WH-NOT-REGISTERED' } });
+    expect(c.tasks).toMatchObject([{ state: 'verify', role: 'approver', departmentId: null }]);
+    expect(await queueOf('km_approver')).toContain(r.rectificationId);
+    expect(await queueOf('km_approver_mz')).toContain(r.rectificationId);
+    // Same process, and the rating still follows the case.
+    await actOk('km_approver', r.rectificationId, 'confirm', { comment: '属实' });
+    await w.dispatch();
+    expect(await w.ok('km_admin', 'GET', `/api/services/ratings/${r.id}`)).toMatchObject({ rectificationState: 'rectify' });
   });
 });
 

@@ -17,6 +17,7 @@ import { AppError } from '../../../core/http/errors.js';
 import type { Principal } from '../../../core/http/auth.js';
 import { nextCaseNumber } from '../../../core/numbering/index.js';
 import { applyAction, caseView, definitionCached, loadDefinitionFile, lockInstance, publishDefinition, resolveDefinition, startInstance } from '../../../platform/workflow/index.js';
+import { divisionChain } from '../../../platform/workflow/definitions.js';
 import { levelOf } from './levels.js';
 import { isSupervisorAbove, mayRead, ratingNotFound } from './access.js';
 import { ratingView, type RatingRow } from './views.js';
@@ -24,6 +25,13 @@ import { REPLY_TEMPLATE } from './templates.js';
 import type { Caller } from './ratings.js';
 
 export const RECTIFICATION_KEY = 'svc.rectification';
+/**
+ * The same process for a rated department that is not in the organisation register of the
+ * rating's division (or above): nobody can be bound to it, so 核实 goes to the division's approvers.
+ * Derived from rectification.yaml at start, never edited separately.
+ */
+export const RECTIFICATION_DIVISION_KEY = 'svc.rectification.division';
+const RECTIFICATION_KEYS = new Set([RECTIFICATION_KEY, RECTIFICATION_DIVISION_KEY]);
 const SYSTEM_ID = 'system:services.ratings';
 
 /** The shipped definition. Built code runs from dist/, where tsc does not copy YAML: fall back to src/. */
@@ -43,11 +51,25 @@ const canonical = (v: unknown): string => Array.isArray(v) ? `[${v.map(canonical
  * A version an administrator published (another time limit, another ladder) is never replaced.
  */
 export async function ensureRectificationDefinition(core: Core): Promise<{ published: boolean; version: number }> {
-  const def = await loadDefinitionFile(rectificationFile());
-  const current = await resolveDefinition(core.db, RECTIFICATION_KEY, '530000');
+  const def = (await loadDefinitionFile(rectificationFile())) as { key: string; title: Record<string, string>; states: Array<{ id: string; assignment?: Record<string, unknown> }> };
+  const divisionWide = {
+    ...def, key: RECTIFICATION_DIVISION_KEY, title: { 'zh-CN': `${def.title['zh-CN']}（部门未登记，区划审批人员核实）`, en: `${def.title.en ?? 'Rectification'} (department not registered)` },
+    states: def.states.map((st) => (st.assignment?.departmentFrom ? { ...st, assignment: { role: st.assignment.role } } : st)),
+  };
+  await ensurePublished(core, RECTIFICATION_DIVISION_KEY, divisionWide);
+  return ensurePublished(core, RECTIFICATION_KEY, def);
+}
+
+async function ensurePublished(core: Core, key: string, def: unknown): Promise<{ published: boolean; version: number }> {
+  const current = await resolveDefinition(core.db, key, '530000');
   if (current && (current.publishedBy !== SYSTEM_ID || canonical(current.definition) === canonical(def))) return { published: false, version: current.version };
   const p = await publishDefinition(core, { principal: systemPrincipal('workflow:definition.manage'), actor: { id: SYSTEM_ID }, lang: 'zh-CN' }, { division: '530000', definition: def });
   return { published: true, version: p.version };
+}
+
+/** Is the rated department in the organisation register of the division or above (so approvers can be bound to it)? */
+async function departmentRegistered(ex: Executor, code: string, division: string): Promise<boolean> {
+  return !!(await ex.selectFrom('department').select('id').where('code', '=', code).where('division', 'in', divisionChain(division)).executeTakeFirst());
 }
 
 /** Opens the rectification case of a 差评 (in the rating's transaction) and links it to the rating. */
@@ -59,7 +81,9 @@ export async function openRectification(core: Core, tx: Executor, actor: Actor, 
     departmentCode: r.department_code,
   };
   // Started by the system, not the rater: the case history must not name them either.
-  const inst = await startInstance(core, tx, { id: SYSTEM_ID, requestId: actor.requestId ?? null }, { key: RECTIFICATION_KEY, division: r.division, title: `差评整改：${r.item_name ?? (r.window ? `窗口 ${r.window}` : '窗口服务')}`, data, applicant: null, number });
+  // 谁办理、谁负责: the rated department's own approvers; the division's when it is not registered.
+  const key = r.department_code && (await departmentRegistered(tx, r.department_code, r.division)) ? RECTIFICATION_KEY : RECTIFICATION_DIVISION_KEY;
+  const inst = await startInstance(core, tx, { id: SYSTEM_ID, requestId: actor.requestId ?? null }, { key, division: r.division, title: `差评整改：${r.item_name ?? (r.window ? `窗口 ${r.window}` : '窗口服务')}`, data, applicant: null, number });
   return tx.updateTable('svc_rating').set({ rectification_id: inst.id, rectification_number: number, rectification_state: inst.state, row_version: sql`row_version + 1` })
     .where('id', '=', r.id).returningAll().executeTakeFirstOrThrow();
 }
@@ -94,7 +118,7 @@ interface Transitioned { key: string; action: string; from: string; to: string; 
 export function registerRectificationSync(core: Core): void {
   core.events.subscribe('services.ratings.rectification', 'workflow.instance.transitioned', async (event) => {
     const p = event.payload as unknown as Transitioned;
-    if (p.key !== RECTIFICATION_KEY) return;
+    if (!RECTIFICATION_KEYS.has(p.key)) return;
     // Read the reply before the transaction: PGlite has one connection, never query core.db inside tx.
     const reply = p.action === 'reply'
       ? ((await caseView(core, systemPrincipal('workflow:task.read'), event.aggregateId)).data as { reply?: { text?: string } }).reply?.text ?? ''

@@ -38,7 +38,7 @@ beforeAll(async () => {
   await act('km_approver', closed.rectificationId, 'rectified', { comment: '已整改', data: { rectification: { measures: '培训' } } });
   await act('km_approver', closed.rectificationId, 'reply', { data: { reply: { text: '已整改' } } });
   await act('km_admin', closed.rectificationId, 'callback_done', { comment: '满意', data: { callback: { result: 'satisfied' } } });
-  await act('km_approver', appealed.rectificationId, 'appeal', { comment: '恶意', data: { appeal: { reason: 'malicious' } } });
+  await act('km_approver_mz', appealed.rectificationId, 'appeal', { comment: '恶意', data: { appeal: { reason: 'malicious' } } });
   await w.ok('city_admin', 'POST', `/api/services/ratings/${appealed.id}/appeal-decision`, { upheld: true, comment: '成立' });
   await w.dispatch();
 });

@@ -13,6 +13,8 @@ import type { ApplicationCompleted } from './invitations.js';
 const PEOPLE = {
   km_clerk: { division: '530102', roles: ['window_clerk'] },
   km_approver: { division: '530102', roles: ['approver'], department: 'WH-SCJG' },
+  // Same division, another department: must never get 市场监管's rectification items (nor they its).
+  km_approver_mz: { division: '530102', roles: ['approver'], department: 'WH-MZ' },
   km_admin: { division: '530102', roles: ['department_admin'] },
   city_admin: { division: '530100', roles: ['department_admin'] },
   km_hotline: { division: '530100', roles: ['hotline_operator'] },

@@ -1,7 +1,9 @@
 // 工作台 — staff's first screen: the task inbox (mine, to claim, due soon, overdue, supervised) with
-// claiming. Tabs are links-free buttons; the table scrolls sideways on a phone.
+// claiming. Tabs are links-free buttons; the table scrolls sideways on a phone. Each row's number
+// and title are links to the case page (/workbench/cases/<workflow case id>), reachable by Tab.
 import { useState } from 'react';
 import { App, Button, Table, Tabs, Tag, Typography } from 'antd';
+import { Link } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { errorMessage } from '../../api/problem';
 import { useI18n } from '../../i18n';
@@ -42,7 +44,7 @@ function Inbox() {
 
   type Task = NonNullable<typeof tasks.data>['items'][number];
   const columns = [
-    { title: t('workbench.col.number'), dataIndex: 'number', key: 'number', render: (v: string | null) => v ?? '—' },
+    { title: t('workbench.col.number'), dataIndex: 'number', key: 'number', render: (v: string | null, r: Task) => <Link to={`/workbench/cases/${r.instanceId}`}>{v ?? r.instanceId.slice(0, 8)}</Link> },
     { title: t('workbench.col.title'), dataIndex: 'title', key: 'title' },
     { title: t('workbench.col.state'), dataIndex: 'state', key: 'state', render: (v: string) => <Tag>{v}</Tag> },
     { title: t('workbench.col.due'), dataIndex: 'dueAt', key: 'dueAt', render: (v: string | null) => (v ? i18n.date(v) : '—') },
@@ -57,6 +59,12 @@ function Inbox() {
   return (
     <>
       <Typography.Title level={1}>{t('workbench.inbox')}</Typography.Title>
+      {auth.can('services:case.read') && (
+        <p className="yl-inbox-links">
+          <Link to="/workbench/cases">{t('case.list.title')}</Link>
+          {auth.can('services:case.accept') && <> · <Link to="/workbench/cases/new">{t('case.counter.title')}</Link></>}
+        </p>
+      )}
       <Tabs activeKey={view} onChange={(k) => setView(k as View)} items={VIEWS.map((v) => ({ key: v, label: t(`workbench.view.${v}`) }))} />
       <ProblemAlert error={tasks.error} onRetry={tasks.reload} />
       <Table<Task>
