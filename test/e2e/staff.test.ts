@@ -53,7 +53,7 @@ describe('administrator', () => {
     await signIn(admin.page, 'admin');
     await admin.page.waitForURL(/\/admin\/health$/);
     expect(await admin.page.locator('nav[aria-label="主导航"] a').allTextContents()).toEqual(['办事大厅', '工作台', '系统管理', '数据大屏']);
-    expect(await admin.page.locator('nav[aria-label="管理功能"] a').allTextContents()).toEqual(['运行状态', '通知发件箱', '审计日志', '流程定义', '接入系统']);
+    expect(await admin.page.locator('nav[aria-label="管理功能"] a').allTextContents()).toEqual(['运行状态', '通知发件箱', '审计日志', '流程定义', '接入系统', '用户管理', '角色与权限', '组织机构', '行政区划', '表单定义']);
   });
 
   it('shows system health, the outbox, the audit keys and the OIDC clients, each page accessible', async () => {
@@ -120,7 +120,7 @@ describe('administrator', () => {
     await p.goto(`${server.base}/admin/outbox`);
     await p.getByRole('button', { name: 'English' }).click();
     await p.getByRole('heading', { name: 'Notification outbox', level: 1 }).waitFor();
-    expect(await p.locator('nav[aria-label="Administration menu"] a').allTextContents()).toEqual(['System health', 'Notification outbox', 'Audit log', 'Workflow definitions', 'OIDC clients']);
+    expect(await p.locator('nav[aria-label="Administration menu"] a').allTextContents()).toEqual(['System health', 'Notification outbox', 'Audit log', 'Workflow definitions', 'OIDC clients', 'Users', 'Roles and permissions', 'Departments', 'Divisions', 'Forms']);
     await scanAndShoot(p, 'admin-outbox-en');
     await p.getByRole('button', { name: '中文' }).click();
     await p.getByRole('heading', { name: '通知发件箱', level: 1 }).waitFor();
@@ -204,7 +204,7 @@ describe('auditor', () => {
     await page.goto(`${server.base}/admin`);
     await signIn(page, 'km_auditor');
     await page.waitForURL(/\/admin\/health$/);
-    expect(await page.locator('nav[aria-label="管理功能"] a').allTextContents()).toEqual(['运行状态', '通知发件箱', '审计日志']);
+    expect(await page.locator('nav[aria-label="管理功能"] a').allTextContents()).toEqual(['运行状态', '通知发件箱', '审计日志', '用户管理', '角色与权限', '组织机构', '行政区划']);
     await page.goto(`${server.base}/admin/clients`);
     await page.getByText('页面不存在').waitFor();
   });

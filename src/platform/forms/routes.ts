@@ -10,6 +10,7 @@ import { FORM_KEY } from './definition.js';
 import { mergeForms } from './merge.js';
 import { formForSubmission, formVersions, getForm, MANAGE, publishForm, withdrawForm } from './service.js';
 import { attachmentCheckerFor, checkSubmission } from './validate.js';
+import { formsAdminRoutes } from './admin-routes.js';
 import type { Caller, FormInput, FormVersion } from './types.js';
 
 const tags = ['表单 forms'];
@@ -51,6 +52,7 @@ async function inBody<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 export const formsRoutes = (core: Core) => async (app: FastifyInstance) => {
+  await app.register(formsAdminRoutes(core));
   app.get('/api/forms/:key', {
     config: { public: true },
     schema: {

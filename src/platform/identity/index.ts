@@ -11,6 +11,7 @@ import { loadPrincipal } from './principal.js';
 import { identityRoutes, type SignInContinuation } from './routes.js';
 import { smsRoutes } from './sms.js';
 import { delegationRoutes } from './delegation-routes.js';
+import { identityAdminRoutes } from './admin-routes.js';
 import './tables.js';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -49,6 +50,7 @@ export function identity(core: Core): IdentityPlugin {
       await app.register(identityRoutes(core, continuation));
       await app.register(smsRoutes(core));
       await app.register(delegationRoutes(core));
+      await app.register(identityAdminRoutes(core));
     },
   };
 }

@@ -11,6 +11,7 @@ import { act, start } from './engine.js';
 import { caseView } from './views.js';
 import { changeTask, listTasks, stateCounts, type InboxView } from './inbox.js';
 import { bpmnRoutes } from './bpmn-routes.js';
+import { workflowAdminRoutes } from './admin-routes.js';
 
 const tags = ['流程 workflow'];
 const Uuid = Type.String({ format: 'uuid' });
@@ -32,6 +33,7 @@ const TaskOut = Type.Object({
 
 export const workflowRoutes = (core: Core) => async (app: FastifyInstance) => {
   await app.register(bpmnRoutes(core));
+  await app.register(workflowAdminRoutes(core));
   app.post('/api/workflow/definitions', {
     config: { permission: 'workflow:definition.manage' },
     schema: {

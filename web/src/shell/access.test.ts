@@ -10,6 +10,9 @@ describe('navigation by permission', () => {
     expect(visible([])).toEqual(['portal']);
     expect(visible(['services:application.create'])).toEqual(['portal']);
     expect(visible(['workflow:task.read', 'workflow:task.act'])).toEqual(['portal', 'workbench']);
+    // A window clerk reads the org directory but is no administrator.
+    expect(visible(['workflow:task.read', 'org:department.read'])).toEqual(['portal', 'workbench']);
+    expect(visible(['identity:account.read'])).toEqual(['portal', 'admin']);
     expect(visible(['core:ops.read', 'core:audit.read'])).toEqual(['portal', 'admin', 'screen']);
     expect(visible(['*'])).toEqual(['portal', 'workbench', 'admin', 'screen']);
     expect(visible(['workflow:*'])).toEqual(['portal', 'workbench', 'admin', 'screen']);
@@ -19,6 +22,8 @@ describe('navigation by permission', () => {
     const pages = (permissions: string[]) => ADMIN_PAGES.filter((p) => allows(permissions, p.permission)).map((p) => p.path);
     expect(pages(['core:ops.read', 'core:audit.read'])).toEqual(['health', 'outbox', 'audit']);
     expect(pages(['identity:client.manage'])).toEqual(['clients']);
-    expect(pages(['*'])).toEqual(['health', 'outbox', 'audit', 'workflows', 'clients']);
+    expect(pages(['*'])).toEqual(['health', 'outbox', 'audit', 'workflows', 'clients', 'users', 'roles', 'departments', 'divisions', 'forms']);
+    // A department administrator: accounts, departments, forms and workflows, not health or clients.
+    expect(pages(['identity:account.read', 'org:department.read', 'forms:definition.manage', 'workflow:definition.manage'])).toEqual(['workflows', 'users', 'roles', 'departments', 'divisions', 'forms']);
   });
 });

@@ -15,7 +15,7 @@ export interface AreaDef {
 export const AREAS: AreaDef[] = [
   { id: 'portal', path: '/portal', label: 'nav.portal', anyOf: [] },
   { id: 'workbench', path: '/workbench', label: 'nav.workbench', anyOf: ['workflow:task.read'] },
-  { id: 'admin', path: '/admin', label: 'nav.admin', anyOf: ['core:ops.read', 'identity:client.manage', 'workflow:definition.manage', 'core:audit.read'] },
+  { id: 'admin', path: '/admin', label: 'nav.admin', anyOf: ['core:ops.read', 'identity:client.manage', 'workflow:definition.manage', 'core:audit.read', 'identity:account.read', 'org:department.manage', 'forms:definition.manage'] },
   { id: 'screen', path: '/screen', label: 'nav.screen', anyOf: ['workflow:task.supervise', 'core:ops.read'] },
 ];
 
@@ -31,6 +31,11 @@ export const ADMIN_PAGES: AdminPageDef[] = [
   { path: 'audit', label: 'admin.audit', permission: 'core:audit.read' },
   { path: 'workflows', label: 'admin.workflows', permission: 'workflow:definition.manage' },
   { path: 'clients', label: 'admin.clients', permission: 'identity:client.manage' },
+  { path: 'users', label: 'adm.users', permission: 'identity:account.read' },
+  { path: 'roles', label: 'adm.roles', permission: 'identity:account.read' },
+  { path: 'departments', label: 'adm.depts', permission: 'org:department.read' },
+  { path: 'divisions', label: 'adm.divisions', permission: 'org:department.read' },
+  { path: 'forms', label: 'adm.forms', permission: 'forms:definition.manage' },
 ];
 
 export const canOpen = (anyOf: string[], can: (p: string) => boolean): boolean => anyOf.length === 0 || anyOf.some(can);

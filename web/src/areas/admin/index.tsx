@@ -12,8 +12,17 @@ import Outbox from './Outbox';
 import Audit from './Audit';
 import Workflows from './Workflows';
 import Clients from './Clients';
+import Users from './Users';
+import Roles from './Roles';
+import Departments from './Departments';
+import Divisions from './Divisions';
+import Forms from './Forms';
+import './admin.css';
 
-const PAGES: Record<string, () => React.JSX.Element> = { health: Health, outbox: Outbox, audit: Audit, workflows: Workflows, clients: Clients };
+const PAGES: Record<string, () => React.JSX.Element> = {
+  health: Health, outbox: Outbox, audit: Audit, workflows: Workflows, clients: Clients,
+  users: Users, roles: Roles, departments: Departments, divisions: Divisions, forms: Forms,
+};
 
 export default function Admin() {
   const t = useT();
