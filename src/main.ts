@@ -12,7 +12,7 @@ import { DatabaseUnavailableError } from './core/db/index.js';
 import { migrateToLatest } from './core/db/migrate.js';
 import { allMigrations } from './migrations.js';
 import type { App } from './app.js';
-import { demoAccounts, isSeeded, seedDemo } from './seed.js';
+import { demoAccounts, isSeeded, seedDemo, settleDemo } from './seed.js';
 import { verifyAudit } from './core/audit/verify.js';
 import { loadAuditKeys } from './core/audit/keys.js';
 import { chainHasher } from './core/audit/canonical.js';
@@ -190,6 +190,7 @@ const commands: Record<string, Command> = {
     return (config) =>
       withCore(config, 'seed', async (core) => {
         const accounts = await seedDemo(core);
+        await settleDemo(core);
         process.stdout.write(`demo data seeded (${accounts.length} demo accounts)\n`);
         return 0;
       });

@@ -57,3 +57,16 @@ export async function demoAccounts(core: Core): Promise<DemoAccount[]> {
   const r = await core.db.selectFrom('yunling_meta').select('value').where('key', '=', 'seed.demo').executeTakeFirst();
   return ((r?.value as { accounts?: DemoAccount[] } | undefined)?.accounts ?? []);
 }
+
+/**
+ * Runs what the seed left due — its events and the jobs due now (e.g. the first 免申即享 scans) —
+ * until nothing is left or `rounds` pass. The first start seeds in a short-lived child process and
+ * settles there, so the long-running server does not do that one-off work (and keep its memory).
+ */
+export async function settleDemo(core: Core, rounds = 50): Promise<void> {
+  for (let i = 0; i < rounds; i++) {
+    const events = await core.events.dispatchBatch();
+    const jobs = await core.jobs.runDue();
+    if (events === 0 && jobs === 0) return;
+  }
+}
