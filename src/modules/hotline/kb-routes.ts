@@ -36,7 +36,7 @@ export const kbRoutes = (core: Core) => async (app: FastifyInstance) => {
   }, async (req) => {
     const q = req.query as { q: string; limit: number; offset: number };
     const r = await searchKb(core, caller(req), q.q, q);
-    return { total: r.total, items: r.items.map(({ content: _content, ...i }) => i) };
+    return { total: r.total, capped: r.capped, items: r.items.map(({ content: _content, ...i }) => i) };
   });
 
   app.get('/api/hotline/kb/suggest', {

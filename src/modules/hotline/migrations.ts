@@ -218,4 +218,21 @@ export const hotlineMigrations: NamedMigration[] = [
       await reindexKb(db as never);
     },
   },
+  {
+    // Knowledge search ranks a capped candidate set (kb.ts searchKb): title and keyword matches
+    // first, found by their own GIN index on the A and B parts of the stored vector (an expression
+    // index: nothing new to write), so a broad word (公积金) never reads every content hit. The
+    // vector is read for every candidate's ts_rank: lz4 decompresses it faster than pglz (PGlite,
+    // built without lz4, keeps pglz).
+    name: '20261130_1450_hotline_kb_title_index',
+    up: async (db) => {
+      await sql.raw(`
+        CREATE INDEX hotline_kb_search_title ON hotline_kb_entry USING gin (ts_filter(search, '{a,b}'));
+        DO $lz4$ BEGIN
+          ALTER TABLE hotline_kb_entry ALTER COLUMN search SET COMPRESSION lz4;
+        EXCEPTION WHEN OTHERS THEN NULL;
+        END $lz4$;
+      `).execute(db);
+    },
+  },
 ];
