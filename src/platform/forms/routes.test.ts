@@ -183,7 +183,7 @@ describe('OpenAPI', () => {
   it('documents the forms routes', async () => {
     const spec = (await t.app.inject({ url: '/openapi.json' })).json();
     expect(Object.keys(spec.paths).filter((p) => p.startsWith('/api/forms')).sort()).toEqual([
-      '/api/forms', '/api/forms/merge', '/api/forms/{key}', '/api/forms/{key}/validate', '/api/forms/{key}/versions', '/api/forms/{key}/withdraw',
+      '/api/forms', '/api/forms/check', '/api/forms/merge', '/api/forms/{key}', '/api/forms/{key}/validate', '/api/forms/{key}/versions', '/api/forms/{key}/withdraw',
     ]);
   });
 });
