@@ -34,8 +34,9 @@ describe('yunling start', () => {
     const t = await target(false);
     const env = { ...t.env, POLL_MS: '50' };
 
-    // First start: migrations, demo data, banner.
-    const first = await startServer(env);
+    // First start: migrations, demo data (seeded and settled in a child), banner. Slow on a busy
+    // machine (~50 s at load 6), so it gets a longer readiness wait than a plain start.
+    const first = await startServer(env, [], 180_000);
     expect(first.health).toEqual({ status: 'ok', db: 'pglite', version: expect.stringMatching(/^\d+\.\d+\.\d+/), migrations: { applied: expect.any(Number), pending: 0, latest: expect.any(String) } });
     expect(first.health.migrations.applied).toBeGreaterThanOrEqual(5);
     expect(first.stdout()).toContain(`http://localhost:${first.port}`);
