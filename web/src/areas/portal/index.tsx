@@ -3,6 +3,7 @@
 import { lazy, Suspense } from 'react';
 import { Route, Routes } from 'react-router';
 import { useT } from '../../i18n';
+import { NotFound } from '../../shell/NotFound';
 import Home from './Home';
 
 const Services = lazy(() => import('./services/index'));
@@ -16,6 +17,7 @@ export default function Portal() {
         <Route index element={<Home />} />
         <Route path="services/*" element={<Services />} />
         <Route path="hotline/*" element={<Hotline />} />
+        <Route path="*" element={<NotFound />} />
       </Routes>
     </Suspense>
   );

@@ -4,6 +4,7 @@ import { lazy, Suspense } from 'react';
 import { NavLink, Route, Routes } from 'react-router';
 import { useAuth } from '../../auth/AuthProvider';
 import { useT } from '../../i18n';
+import { NotFound } from '../../shell/NotFound';
 import Inbox from './Inbox';
 
 const Cases = lazy(() => import('./cases/index'));
@@ -28,6 +29,7 @@ export default function Workbench() {
           <Route index element={<Inbox />} />
           <Route path="cases/*" element={<Cases />} />
           <Route path="hotline/*" element={<Hotline />} />
+          <Route path="*" element={<NotFound />} />
         </Routes>
       </Suspense>
     </>

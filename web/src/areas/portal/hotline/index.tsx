@@ -7,6 +7,7 @@ import { Route, Routes, useLocation } from 'react-router';
 import { useAuth } from '../../../auth/AuthProvider';
 import { useT } from '../../../i18n';
 import { Notice } from '../../../shell/Notice';
+import { NotFound } from '../../../shell/NotFound';
 import '../../workbench/hotline/hotline.css';
 
 const MyRequests = lazy(() => import('./MyRequests'));
@@ -30,7 +31,7 @@ export default function Routes_() {
           <Route path="new" element={<NewRequest />} />
           <Route path="chat" element={<Chat />} />
           <Route path="orders/:id" element={<RequestDetail />} />
-          <Route path="*" element={<Notice tone="info" title={t('hl.title')} />} />
+          <Route path="*" element={<NotFound />} />
         </Routes>
       </Suspense>
     </App>

@@ -5,6 +5,7 @@ import { Route, Routes } from 'react-router';
 import CaseList from './CaseList';
 import CaseDetailPage from './CaseDetail';
 import CounterEntryPage from './CounterEntry';
+import { NotFound } from '../../../shell/NotFound';
 import './cases.css';
 
 export default function CasesRoutes() {
@@ -13,6 +14,7 @@ export default function CasesRoutes() {
       <Route index element={<CaseList />} />
       <Route path="new" element={<CounterEntryPage />} />
       <Route path=":caseId" element={<CaseDetailPage />} />
+      <Route path="*" element={<NotFound />} />
     </Routes>
   );
 }

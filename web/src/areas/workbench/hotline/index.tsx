@@ -7,6 +7,7 @@ import { Navigate, NavLink, Route, Routes } from 'react-router';
 import { useAuth } from '../../../auth/AuthProvider';
 import { useT, type MessageKey } from '../../../i18n';
 import { Notice } from '../../../shell/Notice';
+import { NotFound } from '../../../shell/NotFound';
 import './hotline.css';
 
 const Console = lazy(() => import('./Console'));
@@ -38,7 +39,7 @@ export default function Routes_() {
           <Route path="inbox" element={<UnitInbox />} />
           <Route path="supervisor" element={<Supervisor />} />
           <Route path="orders/:id" element={<OrderDetail />} />
-          <Route path="*" element={<Notice tone="info" title={t('hl.title')} />} />
+          <Route path="*" element={<NotFound />} />
         </Routes>
       </Suspense>
     </App>
