@@ -180,6 +180,9 @@ export async function run() {
           heap: mb(inside.heap),
           external: mb(inside.external),
           target: `${idle.rss <= TARGET_BYTES ? 'PASS' : 'FAIL'} (≤ 250 MB)`,
+          // Issue 2: "a second npm start on the same data starts in under 3 s"; the first start
+          // (initdb, migrations, divisions, demo seed) has no time target.
+          startTarget: which === 'second start' ? `${readyMs < 3000 ? 'PASS' : 'MISS'} (< 3 s)` : '—',
           procs: String(idle.processes),
         });
       } finally {
@@ -195,12 +198,13 @@ export async function run() {
       columns: [
         { key: 'which', label: 'run', align: 'left' },
         { key: 'ready', label: 'spawn → /healthz 200' },
+        { key: 'startTarget', label: 'start target' },
         { key: 'atReady', label: 'RSS at ready' },
         { key: 'idle', label: 'RSS idle' },
         { key: 'hwm', label: 'peak RSS' },
         { key: 'heap', label: 'V8 heap' },
         { key: 'external', label: 'external' },
-        { key: 'target', label: 'target' },
+        { key: 'target', label: 'memory target' },
         { key: 'procs', label: 'processes' },
       ],
       rows,
