@@ -135,4 +135,4 @@ const base: Record<keyof typeof baseZh, string> = {
   'screen.updated': 'Updated {time}',
 };
 
-export const en = { ...base, ...FEATURES.portalServices.en, ...FEATURES.workbenchCases.en, ...FEATURES.hotline.en, ...FEATURES.admin.en, ...FEATURES.screen.en };
+export const en = { ...base, ...FEATURES.portalServices.en, ...FEATURES.workbenchCases.en, ...FEATURES.hotline.en, ...FEATURES.admin.en, ...FEATURES.screen.en, ...FEATURES.wallet.en };

@@ -5,9 +5,10 @@ import * as workbenchCases from './dict/workbench-cases';
 import * as hotline from './dict/hotline';
 import * as admin from './dict/admin';
 import * as screen from './dict/screen';
+import * as wallet from './dict/wallet';
 
 /** Each feature's dictionary lives in dict/<feature>.ts (one owner per file); all are merged here. */
-export const FEATURES = { portalServices, workbenchCases, hotline, admin, screen };
+export const FEATURES = { portalServices, workbenchCases, hotline, admin, screen, wallet };
 
 const base = {
   'app.name': '云岭',
@@ -144,6 +145,6 @@ const base = {
 } as const;
 
 export const baseZh = base;
-export const zhCN = { ...base, ...portalServices.zh, ...workbenchCases.zh, ...hotline.zh, ...admin.zh, ...screen.zh };
+export const zhCN = { ...base, ...portalServices.zh, ...workbenchCases.zh, ...hotline.zh, ...admin.zh, ...screen.zh, ...wallet.zh };
 
 export type MessageKey = keyof typeof zhCN;
