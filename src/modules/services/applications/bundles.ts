@@ -79,7 +79,7 @@ interface Resolved {
 }
 
 /** The members in force in `division`, their merged form and their deduplicated materials. */
-async function resolveBundle(core: Core, key: string, division: string): Promise<Resolved> {
+export async function resolveBundle(core: Core, key: string, division: string): Promise<Resolved> {
   const bundle = await bundleByKey(key);
   const members = [];
   const missing: FieldError[] = [];

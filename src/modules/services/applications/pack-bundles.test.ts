@@ -49,4 +49,24 @@ describe('shipped bundles on the demo pack', () => {
     await w.ok('clerk1', 'POST', `/api/services/applications/${first.id}/actions/accept`, {});
     expect((await w.ok('citizen', 'GET', `/api/services/applications/${view.id}`)).status).toBe('processing');
   });
+
+  it.each(['newborn', 'company-opening', 'retirement'])('%s: the merged form is prefilled with every member\'s prefilled fields', async (key) => {
+    const who = 'citizen';
+    const b = (await w.app.inject({ method: 'GET', url: `/api/services/bundles/${key}?division=530102` })).json();
+    const leaves = (o: unknown, at = ''): string[] => (o && typeof o === 'object' ? Object.entries(o).flatMap(([k, v]) => leaves(v, `${at}/${k}`)) : [`${at}=${String(o)}`]);
+    const merged = await w.call(who, 'GET', `/api/services/bundles/${key}/prefill?division=530102`);
+    expect(merged.statusCode, merged.body).toBe(200);
+    const got = new Set(leaves(merged.json().data).map((l) => l.split('=').slice(1).join('=')));
+    // Each member's own prefill: every value it fills is filled in the merged form too.
+    const wanted = new Set<string>();
+    for (const item of b.items as Array<{ key: string }>) {
+      const own = await w.call(who, 'GET', `/api/services/applications/prefill?itemKey=${item.key}&division=530102`);
+      expect(own.statusCode, own.body).toBe(200);
+      for (const l of leaves(own.json().data)) wanted.add(l.split('=').slice(1).join('='));
+    }
+    expect(wanted.size).toBeGreaterThan(0);
+    expect([...wanted].filter((v) => !got.has(v))).toEqual([]);
+    // Signed out: no profile to read.
+    expect((await w.app.inject({ method: 'GET', url: `/api/services/bundles/${key}/prefill?division=530102` })).statusCode).toBe(401);
+  });
 });

@@ -34,15 +34,12 @@ async function loadTarget(kind: Kind, key: string, division: string, lang: strin
   const b = await unwrap(api.GET('/api/services/bundles/{key}', { params: { path: { key }, query: { division } } })) as unknown as {
     title: Record<string, string>; form: Target['form']; materials: MaterialInfo[]; items: Array<{ key: string }>;
   };
-  // Shared fields sit at their x-field path (/applicant/…), as in each member's own form: the first
-  // member's profile prefill fills them.
-  let prefill: Record<string, unknown> = {};
-  const first = b.items[0];
-  if (first) {
-    const p = await unwrap(api.GET('/api/services/applications/prefill', { params: { query: { itemKey: first.key, division } } })).catch(() => null) as { data?: Record<string, unknown> } | null;
-    const props = (b.form?.schema.properties ?? {}) as Record<string, unknown>;
-    prefill = Object.fromEntries(Object.entries(p?.data ?? {}).filter(([k]) => k in props));
-  }
+  // The merged form keeps every member's prefill annotations: the server fills all of them from the
+  // profile (a failed prefill leaves the form empty, never blocks applying).
+  const p = b.form
+    ? await unwrap(api.GET('/api/services/bundles/{key}/prefill', { params: { path: { key }, query: { division } } })).catch(() => null) as { data?: Record<string, unknown> } | null
+    : null;
+  const prefill = p?.data ?? {};
   return { title: b.title[lang] ?? b.title['zh-CN'] ?? key, form: b.form, materials: b.materials, prefill };
 }
 
