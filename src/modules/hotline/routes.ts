@@ -14,7 +14,7 @@ import { setTimeLimit } from './time-limits.js';
 import * as life from './lifecycle.js';
 import { addCoHandlers, coHandlerReply, merge } from './coordination.js';
 import { CLIENT_MANAGE, registerClient } from './clients.js';
-import { hotlineStats } from './stats.js';
+import { hotlineStats, HotlineStatsOut } from './stats.js';
 import { revealCallerPhone } from './reveal.js';
 import { dispatchAccuracy, setDispatchRule, suggestUnits } from './dispatch-suggest.js';
 
@@ -87,7 +87,14 @@ export const orderRoutes = (core: Core) => async (app: FastifyInstance) => {
 
   app.get('/api/hotline/stats', {
     config: { permission: READ },
-    schema: { tags, summary: '一网统管指标：工单量、按时办结率、响应时长、满意率 Figures for a division subtree and period (Beijing dates)', querystring: Type.Object({ division: Type.String(), from: Type.String(), to: Type.String() }) },
+    schema: {
+      tags, summary: '一网统管指标：工单量、按时办结率、响应时长、满意率、每日序列、热词、下级区划 Figures for a division subtree and period (Beijing dates, inclusive; default the last 30 days, at most 366)',
+      querystring: Type.Object({
+        division: Type.String({ maxLength: 12, description: '行政区划代码' }),
+        from: Type.Optional(Type.String({ maxLength: 10, description: '开始日期 YYYY-MM-DD（北京时间，含）' })), to: Type.Optional(Type.String({ maxLength: 10, description: '结束日期 YYYY-MM-DD（北京时间，含）' })),
+      }),
+      response: { 200: HotlineStatsOut },
+    },
   }, async (req) => hotlineStats(core, caller(req), req.query as never));
 
   app.get('/api/hotline/orders/:id/dispatch-suggestions', {

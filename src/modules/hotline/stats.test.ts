@@ -24,10 +24,28 @@ describe('stats', () => {
     const s = await w.ok('disp', 'GET', '/api/hotline/stats?division=530102&from=2026-11-24&to=2026-11-25');
     expect(s).toMatchObject({ orders: 4, refused: 1, byDemandType: { '投诉': 3, '咨询': 1 }, byChannel: { phone: 4 }, replied: 3, onTimeRate: 0.667, signed: 2, callbacks: 2, satisfactionRate: 0.5 });
     expect(s.responseHours).toBe(1);
+    // The series per Beijing day: three orders on the 24th (two replied on time, one late), the refused one on the 25th.
+    expect(s.perDay).toEqual([
+      { day: '2026-11-24', orders: 3, replied: 3, onTime: 2, satisfied: 1, callbacks: 2 },
+      { day: '2026-11-25', orders: 1, replied: 0, onTime: 0, satisfied: 0, callbacks: 0 },
+    ]);
+    // Hot words of the titles: three of the four are the default complaint about 停水.
+    expect(s.hotWords[0]).toEqual({ word: expect.any(String), n: 3 });
+    expect(s.hotWords).toContainEqual({ word: '停水', n: 3 });
+    expect(s.hotWords).toContainEqual({ word: '公积金', n: 1 });
+    // A county has no child divisions to drill into.
+    expect(s.byDivision).toEqual([]);
     expect((await w.ok('disp', 'GET', '/api/hotline/stats?division=530102&from=2026-12-01&to=2026-12-02')).orders).toBe(0);
     expect((await w.call('disp', 'GET', '/api/hotline/stats?division=530302&from=2026-11-24&to=2026-11-25')).statusCode).toBe(403);
     const bad = await w.call('disp', 'GET', '/api/hotline/stats?division=999999&from=2026-13-01&to=x');
     expect(bad.json().errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual(['/querystring/division', '/querystring/from', '/querystring/to']);
+    // Same date rules as the applications' figures: a real calendar day, from ≤ to, at most 366 days — in Chinese.
+    const errs = async (q: string) => { const r = await w.call('disp', 'GET', `/api/hotline/stats?division=530102&${q}`); expect(r.statusCode, r.body).toBe(400); return r.json().errors; };
+    expect(await errs('from=2026-02-30&to=2026-03-01')).toEqual([{ pointer: '/querystring/from', code: 'format', message: '开始日期须为有效日期（YYYY-MM-DD）' }]);
+    expect(await errs('from=2026-11-25&to=2026-11-24')).toEqual([{ pointer: '/querystring/to', code: 'range', message: '结束日期不能早于开始日期' }]);
+    expect(await errs('from=2025-11-24&to=2026-11-25')).toEqual([{ pointer: '/querystring/to', code: 'range', message: '统计期间最长 366 天' }]);
+    // Without dates: the last 30 Beijing days up to today (the 25th).
+    expect(await w.ok('disp', 'GET', '/api/hotline/stats?division=530102')).toMatchObject({ from: '2026-10-27', to: '2026-11-25', orders: 4 });
   });
 
   it('emits yesterday\'s figures per division as the nightly event hotline.figures.daily, then schedules the next night', async () => {
@@ -74,5 +92,25 @@ describe('stats', () => {
     const audit = await w.core.db.selectFrom('audit_log').select(['actor', 'purpose', 'object_id']).where('action', '=', 'hotline.order.reveal-phone').execute();
     expect(audit).toEqual([{ actor: expect.stringContaining(w.ids.disp!), purpose: '回访需要联系来电人', object_id: order.id }]);
     expect(await w.core.db.selectFrom('outbox').select('type').where('type', '=', 'hotline.order.phone-revealed').where('aggregate_id', '=', order.id).execute()).toHaveLength(1);
+  });
+
+  it('gives one row per child division (county level at most) with orders, open and overdue open orders', async () => {
+    const url = '/api/hotline/stats?division=530100&from=2026-11-25&to=2026-11-26';
+    const row = async () => (await w.ok('sysadmin', 'GET', url)).byDivision.find((d: { division: string }) => d.division === '530102');
+    const before = await row();
+    expect(before).toMatchObject({ name: '五华区', level: 'county' });
+    const km = await w.ok('sysadmin', 'GET', url);
+    expect(km.byDivision.every((d: { level: string }) => d.level === 'county')).toBe(true);
+    expect(km.byDivision.reduce((n: number, d: { orders: number }) => n + d.orders, 0)).toBe(km.orders);
+    // An urgent order (24 clock hours), dispatched and left open: open now, overdue a day later.
+    const { order } = await w.intake({ urgency: 'urgent' });
+    await w.ok('disp', 'POST', `/api/hotline/orders/${order.id}/dispatch`, { departmentId: w.units['HL-WATER'] });
+    expect(await row()).toEqual({ ...before, orders: before.orders + 1, open: before.open + 1 });
+    w.clock.advance(25 * 3_600_000);
+    expect(await row()).toEqual({ ...before, orders: before.orders + 1, open: before.open + 1, overdueOpen: before.overdueOpen + 1 });
+    // The province's rows are its prefectures; the dispatcher of 五华区 may not read 昆明市 as a whole.
+    const yn = await w.ok('sysadmin', 'GET', '/api/hotline/stats?division=530000&from=2026-11-24&to=2026-11-26');
+    expect(yn.byDivision.find((d: { division: string }) => d.division === '530100')).toMatchObject({ name: '昆明市', level: 'prefecture', orders: yn.orders });
+    expect((await w.call('disp', 'GET', url)).statusCode).toBe(403);
   });
 });

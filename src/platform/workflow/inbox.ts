@@ -128,14 +128,37 @@ export async function changeTask(core: Core, caller: WfCaller, taskId: string, o
   };
 }
 
-/** Open cases per workflow and state (and how many are overdue), within the caller's read scope. */
-export async function stateCounts(core: Core, p: Principal, filter: { division?: string; key?: string }): Promise<Array<{ key: string; state: string; open: number; overdue: number }>> {
+/** A title in both languages (a definition's `en` is optional: zh-CN stands in). */
+export interface Names { 'zh-CN': string; en: string }
+const names = (t: { 'zh-CN': string; en?: string } | undefined, fallback: string): Names => ({ 'zh-CN': t?.['zh-CN'] ?? fallback, en: t?.en || t?.['zh-CN'] || fallback });
+
+/**
+ * Open cases per workflow and state (and how many are overdue), within the caller's read scope,
+ * with the workflow's and the state's display names from the published definition the cases run
+ * on (the most recently published among them, when cases run on several versions).
+ */
+export async function stateCounts(core: Core, p: Principal, filter: { division?: string; key?: string }): Promise<Array<{ key: string; state: string; open: number; overdue: number; workflowName: Names; stateName: Names }>> {
   let scopes = [...scopesFor(p, READ), ...scopesFor(p, SUPERVISE)];
   if (filter.division) scopes = scopes.some((s) => filter.division!.startsWith(scopePrefix(s))) ? [filter.division] : [];
   const now = core.clock.now();
-  const rows = await sql<{ key: string; state: string; open: number; overdue: number }>`
-    SELECT key, state, count(*)::int AS open, count(*) FILTER (WHERE due_at < ${now} OR state_due_at < ${now})::int AS overdue
+  const rows = await sql<{ key: string; state: string; definition_id: string; open: number; overdue: number }>`
+    SELECT key, state, definition_id, count(*)::int AS open, count(*) FILTER (WHERE due_at < ${now} OR state_due_at < ${now})::int AS overdue
     FROM wf_instance WHERE status = 'active' AND ${divisionScopeSql('division', scopes)} ${filter.key ? sql`AND key = ${filter.key}` : sql``}
-    GROUP BY key, state ORDER BY key, state`.execute(core.db);
-  return rows.rows;
+    GROUP BY key, state, definition_id ORDER BY key, state`.execute(core.db);
+  const defs = new Map<string, Awaited<ReturnType<typeof definitionCached>>>();
+  for (const id of new Set(rows.rows.map((r) => r.definition_id))) defs.set(id, await definitionCached(core.db, id));
+  const out = new Map<string, { key: string; state: string; open: number; overdue: number; publishedAt: number; workflowName: Names; stateName: Names }>();
+  for (const r of rows.rows) {
+    const d = defs.get(r.definition_id)!;
+    const k = `${r.key}\u0000${r.state}`;
+    const prev = out.get(k);
+    const newer = !prev || d.publishedAt.getTime() > prev.publishedAt;
+    out.set(k, {
+      key: r.key, state: r.state, open: (prev?.open ?? 0) + r.open, overdue: (prev?.overdue ?? 0) + r.overdue,
+      publishedAt: newer ? d.publishedAt.getTime() : prev.publishedAt,
+      workflowName: newer ? names(d.definition.title, r.key) : prev.workflowName,
+      stateName: newer ? names(d.definition.states.find((s) => s.id === r.state)?.name, r.state) : prev.stateName,
+    });
+  }
+  return [...out.values()].map(({ publishedAt: _p, ...item }) => item);
 }

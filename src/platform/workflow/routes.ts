@@ -155,12 +155,20 @@ export const workflowRoutes = (core: Core) => async (app: FastifyInstance) => {
     }, async (req) => changeTask(core, caller(req), (req.params as { id: string }).id, op, (req.body as { to?: string } | undefined)?.to));
   }
 
+  const Names = (description: string) => Type.Object({ 'zh-CN': Type.String(), en: Type.String({ description: '无英文名时同中文' }) }, { description });
   app.get('/api/workflow/counts', {
     config: { permission: 'workflow:task.read' },
     schema: {
       tags, summary: '各环节办件数 Open cases per workflow and state (and overdue), within your scope',
       querystring: Type.Object({ division: Type.Optional(Division), key: Type.Optional(Key) }),
-      response: { 200: Type.Object({ items: Type.Array(Type.Object({ key: Type.String(), state: Type.String(), open: Type.Integer(), overdue: Type.Integer() })) }) },
+      response: {
+        200: Type.Object({
+          items: Type.Array(Type.Object({
+            key: Type.String(), state: Type.String(), open: Type.Integer(), overdue: Type.Integer(),
+            workflowName: Names('流程名称（取自已发布的流程定义）'), stateName: Names('环节名称（取自已发布的流程定义）'),
+          })),
+        }),
+      },
     },
   }, async (req) => {
     const c = caller(req);

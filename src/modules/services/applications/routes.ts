@@ -11,6 +11,7 @@ import { actOnApplication, type ActionInput } from './actions.js';
 import { listForStaff, listMine, summary, track, viewApplication, type StaffFilter } from './views.js';
 import { itemForm, resolveItem } from './prepare.js';
 import { bundleRoutes } from './bundle-routes.js';
+import { applicationStatsRoutes } from './stats.js';
 
 export const tags = ['一网通办 办件 applications'];
 export const Uuid = Type.String({ format: 'uuid' });
@@ -118,4 +119,5 @@ export const applicationRoutes = (core: Core) => async (app: FastifyInstance) =>
   });
 
   await app.register(bundleRoutes(core));
+  await app.register(applicationStatsRoutes(core));
 };

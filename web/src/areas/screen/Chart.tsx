@@ -17,6 +17,10 @@ export interface ChartProps {
   series: Series[];
   /** Header of the label column in the table. */
   labelHeader?: string;
+  /** The labels as the table says them, when the axis shows a shorter form (e.g. full dates). */
+  tableLabels?: string[];
+  /** A click on a bar or point (the drill-down); keyboard users have the same choice as buttons beside the chart. */
+  onSelect?: (index: number) => void;
 }
 
 const COLORS = ['#4fc3f7', '#ffb74d', '#81c784', '#f48fb1', '#ce93d8', '#fff176', '#80cbc4'];
@@ -46,7 +50,8 @@ function optionOf({ kind, labels, series }: ChartProps): EChartsCoreOption {
     yAxis: horizontal ? { ...category, inverse: true } : value,
     series: series.map((s) => ({
       type: kind === 'line' ? 'line' : 'bar', name: s.name, data: s.values, barMaxWidth: 48,
-      label: { show: true, color: TEXT, position: horizontal ? 'right' : 'top' },
+      // Many points (thirty days, sixteen prefectures) draw only the values that are not zero, so they stay readable.
+      label: { show: true, color: TEXT, position: horizontal ? 'right' : 'top', ...(labels.length > 8 ? { formatter: (p: { value: unknown }) => (p.value ? String(p.value) : '') } : {}) },
     })),
   };
 }
@@ -75,29 +80,42 @@ export function Chart(props: ChartProps) {
     chart.current?.setOption(optionOf(props), { notMerge: true });
   });
 
+  // The latest handler without re-binding ECharts' listener on every render.
+  const select = useRef(props.onSelect);
+  select.current = props.onSelect;
+  useEffect(() => {
+    const c = chart.current;
+    if (!c) return;
+    const onClick = (p: { dataIndex?: number }) => { if (p.dataIndex !== undefined) select.current?.(p.dataIndex); };
+    c.on('click', onClick as never);
+    return () => { c.off('click', onClick as never); };
+  }, []);
+
   const empty = props.labels.length === 0;
   return (
     <figure className="yl-chart" aria-labelledby={`${id}-t`}>
       <figcaption id={`${id}-t`} className="yl-chart-title">{props.title}</figcaption>
       {empty && <p className="yl-chart-empty">{t('scr.empty')}</p>}
-      <div ref={ref} className="yl-chart-canvas" aria-hidden="true" data-testid="chart" style={empty ? { display: 'none' } : undefined} />
-      <table className="yl-visually-hidden" data-testid="chart-table">
-        <caption>{t('scr.chartTable', { title: props.title })}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{props.labelHeader ?? t('scr.col.item')}</th>
-            {props.series.map((s) => <th key={s.name} scope="col">{s.name}</th>)}
-          </tr>
-        </thead>
-        <tbody>
-          {props.labels.map((label, i) => (
-            <tr key={`${i}-${label}`}>
-              <th scope="row">{label}</th>
-              {props.series.map((s) => <td key={s.name}>{number(s.values[i] ?? 0)}</td>)}
+      <div ref={ref} className={props.onSelect ? 'yl-chart-canvas yl-chart-selectable' : 'yl-chart-canvas'} aria-hidden="true" data-testid="chart" style={empty ? { display: 'none' } : undefined} />
+      <div className="yl-visually-hidden">
+        <table data-testid="chart-table">
+          <caption>{t('scr.chartTable', { title: props.title })}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{props.labelHeader ?? t('scr.col.item')}</th>
+              {props.series.map((s) => <th key={s.name} scope="col">{s.name}</th>)}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {(props.tableLabels ?? props.labels).map((label, i) => (
+              <tr key={`${i}-${label}`}>
+                <th scope="row">{label}</th>
+                {props.series.map((s) => <td key={s.name}>{number(s.values[i] ?? 0)}</td>)}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </figure>
   );
 }

@@ -1,7 +1,10 @@
-// What the screen loads: the viewer's divisions (from their role grants), the figures of 政务服务
-// (workflow counts, applications per status and top items, 好差评 stats) and of 12345 (hotline stats
-// for the period and per day). Every figure is scoped on the server as well; a figure the viewer may
-// not read comes back as a 403 and that card says so.
+// What the screen loads: the viewer's divisions (from their role grants), and per panel one call
+// per figure API — 政务服务: open and overdue cases per workflow step with their names
+// (/api/workflow/counts), applications per status, day, child division and item
+// (/api/services/applications/stats), 好差评 (/api/services/ratings/stats); 12345: the hotline
+// figures with their daily series, hot words and child divisions (/api/hotline/stats). Every figure
+// is computed and scoped on the server; a figure the viewer may not read comes back as a 403 and that
+// card says so. Types come from the generated API schema.
 import { api, unwrap } from '../../api/client';
 
 export interface Division {
@@ -28,55 +31,26 @@ export async function childrenOf(d: Division): Promise<Division[]> {
 }
 
 export const APP_STATUSES = ['submitted', 'processing', 'correction', 'completed'] as const;
-export const RECENT = 100;
+/** The period of the figures: the servers' default, the last 30 Beijing days (today included). */
+export const PERIOD_DAYS = 30;
 
 export const workflowCounts = async (division: string) =>
   (await unwrap(api.GET('/api/workflow/counts', { params: { query: { division } } }))).items;
+export type StateCount = Awaited<ReturnType<typeof workflowCounts>>[number];
 
-/** Applications per status in the viewer's scope (the list API has no division filter yet). */
-export async function applicationsByStatus(): Promise<number[]> {
-  return Promise.all(APP_STATUSES.map(async (status) =>
-    (await unwrap(api.GET('/api/services/applications', { params: { query: { status, limit: 1, offset: 0 } } })) as unknown as { total: number }).total));
-}
-
-/** The most applied-for items among the latest applications. */
-export async function topItems(n = 8): Promise<Array<{ name: string; count: number }>> {
-  const r = (await unwrap(api.GET('/api/services/applications', { params: { query: { limit: RECENT, offset: 0 } } }))) as unknown as { items: Array<{ itemName: string | null; itemKey: string }> };
-  const counts = new Map<string, number>();
-  for (const a of r.items) counts.set(a.itemName ?? a.itemKey, (counts.get(a.itemName ?? a.itemKey) ?? 0) + 1);
-  return [...counts].map(([name, count]) => ({ name, count })).sort((a, b) => b.count - a.count || a.name.localeCompare(b.name)).slice(0, n);
-}
+export const applicationStats = async (division: string) =>
+  unwrap(api.GET('/api/services/applications/stats', { params: { query: { division } } }));
+export type ApplicationStats = Awaited<ReturnType<typeof applicationStats>>;
 
 export const ratingStats = async (division: string) =>
   (await unwrap(api.GET('/api/services/ratings/stats', { params: { query: { division } } }))).totals;
 
-/** GET /api/hotline/stats (its route declares no response schema yet, so the shape is written here). */
-export interface HotlineStats {
-  orders: number;
-  refused: number;
-  overdueOpen: number;
-  byDemandType: Record<string, number>;
-  byChannel: Record<string, number>;
-  byStatus: Record<string, number>;
-  hotCategories: Record<string, number>;
-  onTimeRate: number | null;
-  responseHours: number | null;
-  satisfactionRate: number | null;
-}
+export const hotlineStats = async (division: string) =>
+  unwrap(api.GET('/api/hotline/stats', { params: { query: { division } } }));
+export type HotlineStats = Awaited<ReturnType<typeof hotlineStats>>;
 
-/** A Beijing calendar day, `days` before today. */
-export function beijingDay(daysAgo: number, now = Date.now()): string {
-  return new Date(now + 8 * 3_600_000 - daysAgo * 86_400_000).toISOString().slice(0, 10);
-}
+/** "2026-11-26" → "11-26": short enough for thirty labels on an axis (the table keeps the full date). */
+export const shortDay = (day: string) => day.slice(5);
 
-export const hotlineStats = async (division: string, from: string, to: string) =>
-  (await unwrap(api.GET('/api/hotline/stats', { params: { query: { division, from, to } } }))) as unknown as HotlineStats;
-
-export const PERIOD_DAYS = 30;
-export const TREND_DAYS = 7;
-
-/** Orders per day for the last week: one stats call per day (the API has no per-day series yet). */
-export async function hotlinePerDay(division: string): Promise<Array<{ day: string; orders: number }>> {
-  const days = Array.from({ length: TREND_DAYS }, (_, i) => beijingDay(TREND_DAYS - 1 - i));
-  return Promise.all(days.map(async (day) => ({ day, orders: (await hotlineStats(division, day, day)).orders })));
-}
+/** A row of a figure's byDivision, as a division to drill into. */
+export const divisionOf = (r: { division: string; name: string; level: string }): Division => ({ code: r.division, name: r.name, level: r.level });

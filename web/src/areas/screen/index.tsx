@@ -1,7 +1,7 @@
 // 数据大屏（一网统管）— dashboards for a wall display (1920×1080, dark) that also work at 360 px and
 // with a screen reader: 政务服务 and 12345 热线 figures for one division, drilled down from the
-// viewer's own divisions (province → prefecture → county, never above their grants), refreshed every
-// minute while the tab is visible. Charts are ECharts (tree-shaken, in this chunk only); each has a
+// viewer's own divisions (province → prefecture → county, never above their grants) by the buttons
+// or by a bar of a division chart, refreshed every minute while the tab is visible. Charts are ECharts (tree-shaken, in this chunk only); each has a
 // visually-hidden table with the same numbers.
 import { useEffect, useState } from 'react';
 import { useAuth } from '../../auth/AuthProvider';
@@ -27,6 +27,8 @@ export default function Screen() {
   }, [rootDivisions.data, path.length]);
   const current = path.at(-1);
   const children = useLoad(() => (current ? childrenOf(current) : Promise.resolve([])), [current?.code]);
+  /** A bar of a division chart: one level down (the charts only offer children of the current division). */
+  const drill = (d: Division) => setPath((p) => (p.at(-1)?.level === 'province' || p.at(-1)?.level === 'prefecture' ? [...p, d] : p));
 
   return (
     <div className="yl-screen">
@@ -71,8 +73,8 @@ export default function Screen() {
       </nav>
       {current && (
         <>
-          <ServicesPanel division={current.code} tick={refresh.tick} />
-          <HotlinePanel division={current.code} tick={refresh.tick} />
+          <ServicesPanel division={current.code} tick={refresh.tick} onDrill={drill} />
+          <HotlinePanel division={current.code} tick={refresh.tick} onDrill={drill} />
         </>
       )}
     </div>
