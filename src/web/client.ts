@@ -2,7 +2,8 @@
 // sign-in (once per BASE_URL; every node finds the same row), first-party (no consent page), redirect URI
 // ${BASE_URL}/auth/callback.
 //
-// The registry has no public clients yet (token_endpoint_auth_method=none), so the browser cannot
+// The web app stays a confidential client behind a token-mediating backend (the registry now also
+// takes public clients, for mobile and third-party single-page apps): the browser does not
 // redeem its code itself. It does everything else (PKCE verifier, state, nonce) and posts the code
 // and verifier to /api/web/token, which adds the client's secret server-side and forwards them to
 // the provider's token endpoint — a token-mediating backend that holds no tokens. The secret never

@@ -13,7 +13,7 @@ import type { paths as P_e_bills_index } from './schema/e-bills-index';
 import type { paths as P_files } from './schema/files';
 import type { paths as P_forms_index } from './schema/forms-index';
 import type { paths as P_forms_merge } from './schema/forms-merge';
-import type { paths as P_hotline_dispatch_rules } from './schema/hotline-dispatch-rules';
+import type { paths as P_hotline_dispatch_model } from './schema/hotline-dispatch-model';
 import type { paths as P_hotline_knowledge_base } from './schema/hotline-knowledge-base';
 import type { paths as P_hotline_orders } from './schema/hotline-orders';
 import type { paths as P_hotline_vocabulary } from './schema/hotline-vocabulary';
@@ -56,7 +56,7 @@ export interface paths extends
   P_files,
   P_forms_index,
   P_forms_merge,
-  P_hotline_dispatch_rules,
+  P_hotline_dispatch_model,
   P_hotline_knowledge_base,
   P_hotline_orders,
   P_hotline_vocabulary,

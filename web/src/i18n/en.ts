@@ -121,6 +121,8 @@ const base: Record<keyof typeof baseZh, string> = {
   'clients.grant': 'Grant',
   'clients.grant.authorization_code': 'User sign-in',
   'clients.grant.client_credentials': 'System to system',
+  'clients.grant.public': 'User sign-in (mobile or single-page app, no secret)',
+  'clients.createdPublic': 'Registered. A public client has no secret: the app signs users in with client_id {id} and PKCE (S256).',
   'clients.redirectUris': 'Redirect URIs (one per line)',
   'clients.firstParty': 'Platform system (no consent page)',
   'clients.register': 'Register a client',

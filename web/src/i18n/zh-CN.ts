@@ -130,6 +130,8 @@ const base = {
   'clients.grant': '授权方式',
   'clients.grant.authorization_code': '用户登录',
   'clients.grant.client_credentials': '系统间调用',
+  'clients.grant.public': '用户登录（移动应用、单页应用，无密钥）',
+  'clients.createdPublic': '已登记。公开客户端没有密钥：应用以 client_id {id} 和 PKCE（S256）登录用户。',
   'clients.redirectUris': '回调地址（每行一个）',
   'clients.firstParty': '平台自有系统（免授权确认）',
   'clients.register': '登记接入系统',

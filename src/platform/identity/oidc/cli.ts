@@ -9,10 +9,11 @@ import { AppError } from '../../../core/http/errors.js';
 import { createClient, disableClient, getClient, listClients, type ClientGrant, type ClientView } from './clients.js';
 import { listSigningKeys, retireSigningKeys, rotateSigningKey } from './keys.js';
 
-export const OIDC_CLI_USAGE = `  oidc-client create --name N --grant authorization_code|client_credentials
+export const OIDC_CLI_USAGE = `  oidc-client create --name N (--grant authorization_code|client_credentials | --public)
                      [--redirect-uri U]... [--post-logout-redirect-uri U]... [--scope "openid profile roles"]...
                      [--first-party] [--permissions a,b] [--division CODE] [--json]
-                                        register a system (its secret is printed once)
+                                        register a system (its secret is printed once); --public: a
+                                        mobile or single-page app, no secret (PKCE), sign-in only
   oidc-client list [--json]             list registered systems (never their secrets)
   oidc-client disable <client_id>       disable a system: no new tokens, its tokens stop working
   oidc-key rotate                       new OIDC signing key (the old one stays published)
@@ -32,6 +33,7 @@ const Usage = UsageError;
 const CREATE_OPTIONS = {
   name: { type: 'string' },
   grant: { type: 'string' },
+  public: { type: 'boolean' },
   'redirect-uri': { type: 'string', multiple: true },
   'post-logout-redirect-uri': { type: 'string', multiple: true },
   scope: { type: 'string', multiple: true },
@@ -53,17 +55,18 @@ function parseClientCommand(args: string[]): ParsedClientCommand {
   const [sub, ...rest] = args;
   if (sub === 'create') {
     const { values: v } = parse(rest, CREATE_OPTIONS, 0, 'oidc-client create');
-    if (!v.name || !v.grant) throw new Usage('oidc-client create needs --name and --grant');
-    if (v.grant !== 'authorization_code' && v.grant !== 'client_credentials') throw new Usage('--grant must be authorization_code or client_credentials');
+    if (!v.name || (!v.grant && !v.public)) throw new Usage('oidc-client create needs --name and --grant (or --public)');
+    if (v.grant !== undefined && v.grant !== 'authorization_code' && v.grant !== 'client_credentials') throw new Usage('--grant must be authorization_code or client_credentials');
     return {
       sub,
       async run(core, actor, io) {
         const r = await createClient(core, actor, {
-          name: v.name!, grant: v.grant as ClientGrant, redirectUris: list(v['redirect-uri'], /\s+/), postLogoutRedirectUris: list(v['post-logout-redirect-uri'], /\s+/),
+          name: v.name!, grant: v.grant as ClientGrant | undefined, public: !!v.public, redirectUris: list(v['redirect-uri'], /\s+/), postLogoutRedirectUris: list(v['post-logout-redirect-uri'], /\s+/),
           scopes: list(v.scope, /[\s,]+/), firstParty: !!v['first-party'], permissions: list(v.permissions, /[\s,]+/), division: v.division,
         });
-        if (v.json) io.out(JSON.stringify({ client_id: r.clientId, client_secret: r.clientSecret, client: r.client }) + '\n');
-        else io.out(`client_id: ${r.clientId}\nclient_secret (shown once — store it now): ${r.clientSecret}\nissuer: ${core.config.baseUrl}/oidc\n`);
+        if (v.json) io.out(JSON.stringify({ client_id: r.clientId, ...(r.clientSecret ? { client_secret: r.clientSecret } : {}), client: r.client }) + '\n');
+        else if (r.clientSecret) io.out(`client_id: ${r.clientId}\nclient_secret (shown once — store it now): ${r.clientSecret}\nissuer: ${core.config.baseUrl}/oidc\n`);
+        else io.out(`client_id: ${r.clientId}\npublic client: no secret (token_endpoint_auth_method=none, PKCE S256)\nissuer: ${core.config.baseUrl}/oidc\n`);
         return 0;
       },
     };
@@ -101,7 +104,7 @@ function parseClientCommand(args: string[]): ParsedClientCommand {
 }
 
 const line = (c: ClientView) =>
-  `${c.clientId}  ${c.disabled ? 'disabled' : 'active  '}  ${c.grantTypes.includes('client_credentials') ? 'client_credentials' : 'authorization_code'}${c.firstParty ? ' first-party' : ''}  ${c.name}  ${[...c.redirectUris, ...(c.permissions.length ? [`permissions=${c.permissions.join(',')}`] : [])].join(' ')}`;
+  `${c.clientId}  ${c.disabled ? 'disabled' : 'active  '}  ${c.grantTypes.includes('client_credentials') ? 'client_credentials' : 'authorization_code'}${c.public ? ' public' : ''}${c.firstParty ? ' first-party' : ''}  ${c.name}  ${[...c.redirectUris, ...(c.permissions.length ? [`permissions=${c.permissions.join(',')}`] : [])].join(' ')}`;
 
 /** The usage problem of an `oidc-client` command line, or null (checked before opening the database). */
 export function oidcClientUsageProblem(args: string[]): string | null {

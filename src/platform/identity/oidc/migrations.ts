@@ -58,4 +58,19 @@ export const oidcMigrations: NamedMigration[] = [
          CREATE UNIQUE INDEX oidc_signing_key_one_current ON oidc_signing_key (status) WHERE status = 'current';`,
       ),
   },
+  {
+    // Public clients (mobile apps, single-page apps) cannot keep a secret: they authenticate with
+    // nothing (token_endpoint_auth_method=none) and rely on PKCE. The constraints keep a public
+    // client from ever holding a secret or the client-credentials grant, and a confidential one
+    // from lacking its secret.
+    name: '20261201_0150_identity_oidc_public_clients',
+    up: (db) =>
+      run(
+        db,
+        `ALTER TABLE oidc_client ADD COLUMN kind text NOT NULL DEFAULT 'confidential';
+         ALTER TABLE oidc_client ADD CONSTRAINT oidc_client_kind CHECK (kind IN ('confidential','public'));
+         ALTER TABLE oidc_client ADD CONSTRAINT oidc_client_secret_by_kind CHECK ((kind = 'public') = (secret_enc IS NULL));
+         ALTER TABLE oidc_client ADD CONSTRAINT oidc_client_public_grants CHECK (kind <> 'public' OR NOT ('client_credentials' = ANY (grant_types)));`,
+      ),
+  },
 ];

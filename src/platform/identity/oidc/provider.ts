@@ -1,5 +1,6 @@
 // The OpenID Provider (oidc-provider 9) configured for Yunling: issuer `${BASE_URL}/oidc`,
 // authorization code + PKCE (S256, always), refresh tokens with rotation, client credentials,
+// public clients (token_endpoint_auth_method=none: mobile apps and single-page apps),
 // userinfo, RP-initiated logout, revocation and introspection. State in PostgreSQL (adapter.ts),
 // clients from the registry (clients.ts), signing keys from the database (keys.ts), cookie keys
 // derived from the master key. Sign-in and consent are our own pages (/login, /oidc-consent/:uid).
@@ -12,7 +13,7 @@ import { pickLang } from '../../../core/http/errors.js';
 import { CSRF_COOKIE, findSession, SESSION_COOKIE, SESSION_TTL_MS, revokeSession } from '../sessions.js';
 import { rolesOf } from '../principal.js';
 import { postgresAdapterFactory } from './adapter.js';
-import { EXTRA_METADATA } from './clients.js';
+import { EXTRA_METADATA, PRIVATE_USE_SCHEME } from './clients.js';
 import { renderErrorPage, renderLoggedOutPage, renderLogoutPage } from './pages.js';
 import { ALL_SCOPES, SCOPE_CLAIMS, type Lang } from './scopes.js';
 
@@ -45,15 +46,29 @@ export function ctxLang(ctx: KoaContextWithOIDC): Lang {
   return pickLang(ctx?.get?.('accept-language'));
 }
 
+/**
+ * The CSP source for a redirect target: its origin for http(s), its scheme for a mobile app's
+ * private-use scheme (`cn.gov.yn.ysstong:` — a URL with such a scheme has no origin). Anything
+ * else (javascript:, data:, not a URL) is left out.
+ */
+export function formActionSource(target: unknown): string | null {
+  if (typeof target !== 'string') return null;
+  try {
+    const u = new URL(target);
+    if (u.protocol === 'https:' || u.protocol === 'http:') return u.origin;
+    const scheme = u.protocol.slice(0, -1);
+    return PRIVATE_USE_SCHEME.test(scheme) ? `${scheme}:` : null;
+  } catch {
+    return null;
+  }
+}
+
 /** `form-action` must name where a form's submission will finally be redirected (Chrome, Safari). */
 export function cspWithFormAction(targets: Array<string | undefined>): string {
   const origins = new Set<string>();
   for (const t of targets) {
-    try {
-      if (t) origins.add(new URL(t).origin);
-    } catch {
-      /* not a URL: leave it out */
-    }
+    const source = formActionSource(t);
+    if (source) origins.add(source);
   }
   return `default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; script-src 'self'; base-uri 'self'; frame-ancestors 'self'; object-src 'none'; form-action 'self'${[...origins].map((o) => ` ${o}`).join('')}`;
 }
@@ -71,14 +86,29 @@ function widenFormAction(ctx: KoaContextWithOIDC): void {
   const targets = [p.redirect_uri, p.post_logout_redirect_uri, ctx.oidc?.session?.state?.postLogoutRedirectUri];
   const origins = new Set<string>();
   for (const t of targets) {
-    try {
-      if (typeof t === 'string') origins.add(new URL(t).origin);
-    } catch {
-      /* not a URL */
-    }
+    const source = formActionSource(t);
+    if (source) origins.add(source);
   }
   if (!origins.size) return;
   ctx.set('content-security-policy', csp.replace(/form-action([^;]*)/, (_m, v: string) => `form-action${v} ${[...origins].join(' ')}`));
+}
+
+/**
+ * A single-page app's refresh tokens rotate but do not slide: each new one ends when the first one
+ * of the sign-in would have (TTL.RefreshToken), so a token lifted from a browser cannot be kept
+ * alive forever (oidc-provider's default policy, kept with our lifetime). Confidential clients,
+ * mobile apps and sender-constrained tokens get the full lifetime on every rotation.
+ */
+function refreshTokenTtl(
+  ctx: KoaContextWithOIDC | undefined,
+  token: { isSenderConstrained?: () => boolean },
+  client: { clientAuthMethod?: string; applicationType?: string },
+): number {
+  const rotated = ctx?.oidc?.entities?.RotatedRefreshToken as { remainingTTL?: number } | undefined;
+  if (rotated?.remainingTTL !== undefined && client.clientAuthMethod === 'none' && client.applicationType === 'web' && !token.isSenderConstrained?.()) {
+    return rotated.remainingTTL;
+  }
+  return TTL.RefreshToken;
 }
 
 export const amrFor = (mfa: boolean): string[] => (mfa ? ['pwd', 'otp'] : ['pwd']);
@@ -133,7 +163,10 @@ async function firstPartyConsent(ctx: KoaContextWithOIDC, interaction: Interacti
   if (d.missingOIDCClaims?.length) grant.addOIDCClaims(d.missingOIDCClaims);
   for (const [indicator, scopes] of Object.entries(d.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
   const grantId = await grant.save();
-  interaction.result = { consent: { grantId } };
+  // Keep what the user did just before (the login of prompt=login): without it the resumed
+  // request would ask for that prompt again, and again. Native apps reach here on every sign-in
+  // (oidc-provider always asks native clients for consent).
+  interaction.result = { ...(interaction.lastSubmission ?? {}), consent: { grantId } };
   await interaction.save(Math.max(1, interaction.exp - Math.floor(Date.now() / 1000)));
   return true;
 }
@@ -186,10 +219,22 @@ export async function createProvider(core: Core, jwks: { keys: Array<Record<stri
     conformIdTokenClaims: false,
     responseTypes: ['code'],
     pkce: { required: () => true },
-    clientAuthMethods: ['client_secret_basic', 'client_secret_post'],
+    // 'none' is for public clients only: the provider holds each client to the method it is
+    // registered with, so a confidential client that sends no secret is still refused.
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
     extraClientMetadata: { properties: [...EXTRA_METADATA] },
+    // Every refresh token is single-use — for public clients (no secret) this is what makes a
+    // stolen refresh token detectable: whichever side uses it second fails and the grant is revoked.
     rotateRefreshToken: true,
-    ttl: TTL,
+    // A single-page app redeems its code and refreshes from the browser: CORS is allowed from the
+    // origin of one of its registered redirect URIs — for public clients at every endpoint, for
+    // confidential ones at userinfo only (their token calls come from their servers).
+    clientBasedCORS(ctx: KoaContextWithOIDC, origin: string, client: { clientAuthMethod?: string; redirectUris?: string[] }) {
+      if (origin === 'null') return false;
+      if (ctx.oidc?.route !== 'userinfo' && client.clientAuthMethod !== 'none') return false;
+      return (client.redirectUris ?? []).some((uri) => formActionSource(uri) === origin);
+    },
+    ttl: { ...TTL, RefreshToken: refreshTokenTtl },
     discovery: {
       ui_locales_supported: ['zh-CN', 'en'],
       claims_locales_supported: ['zh-CN'],

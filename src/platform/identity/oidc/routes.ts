@@ -25,6 +25,7 @@ const ClientView = Type.Object({
   grantTypes: Type.Array(Type.String()),
   scopes: Type.Array(Type.String()),
   firstParty: Type.Boolean(),
+  public: Type.Boolean({ description: 'A public client (mobile / single-page app): no secret, token_endpoint_auth_method=none, PKCE' }),
   permissions: Type.Array(Type.String()),
   division: Type.String(),
   disabled: Type.Boolean(),
@@ -38,7 +39,8 @@ const Names = Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItem
 
 const NewClientBody = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 100 }),
-  grant: Type.String({ enum: ['authorization_code', 'client_credentials'] }),
+  grant: Type.Optional(Type.String({ enum: ['authorization_code', 'client_credentials'], description: 'Required unless public (a public client signs users in: authorization_code)' })),
+  public: Type.Optional(Type.Boolean({ description: 'A mobile or single-page app that cannot keep a secret: no secret is made; redirect URIs may be https, http://127.0.0.1:<port>/… or a reverse-DNS private-use scheme (RFC 8252)' })),
   redirectUris: Type.Optional(Uris),
   postLogoutRedirectUris: Type.Optional(Uris),
   scopes: Type.Optional(Names),
@@ -54,9 +56,9 @@ export const oidcRoutes = (core: Core, provider: () => Provider) => async (app: 
     config: { permission: MANAGE },
     schema: {
       tags,
-      summary: '登记接入系统 Register a client (the secret is shown once, in this response)',
+      summary: '登记接入系统 Register a client (the secret is shown once, in this response; public clients have none)',
       body: NewClientBody,
-      response: { 201: Type.Object({ clientId: Type.String(), clientSecret: Type.String(), client: ClientView }) },
+      response: { 201: Type.Object({ clientId: Type.String(), clientSecret: Type.Optional(Type.String()), client: ClientView }) },
     },
   }, async (request, reply) => {
     const body = request.body as NewClient;

@@ -2,6 +2,8 @@
 // JWT signing keys (oidc_signing_key). Declared here so they are typed where they are defined.
 import type { ColumnType, Generated } from 'kysely';
 
+export type ClientKind = 'confidential' | 'public';
+
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
 export interface OidcPayloadTable {
@@ -19,6 +21,8 @@ export interface OidcClientTable {
   client_id: string;
   name: string;
   secret_enc: Buffer | null;
+  /** 'public': no secret (token_endpoint_auth_method=none, PKCE); 'confidential': client_secret_basic. */
+  kind: ColumnType<ClientKind, ClientKind | undefined, ClientKind>;
   redirect_uris: string[];
   post_logout_redirect_uris: string[];
   grant_types: string[];

@@ -341,13 +341,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 一网统管指标：工单量、按时办结率、响应时长、满意率 Figures for a division subtree and period (Beijing dates) */
+        /** 一网统管指标：工单量、按时办结率、响应时长、满意率、每日序列、热词、下级区划 Figures for a division subtree and period (Beijing dates, inclusive; default the last 30 days, at most 366) */
         get: {
             parameters: {
                 query: {
+                    /** @description 行政区划代码 */
                     division: string;
-                    from: string;
-                    to: string;
+                    /** @description 开始日期 YYYY-MM-DD（北京时间，含） */
+                    from?: string;
+                    /** @description 结束日期 YYYY-MM-DD（北京时间，含） */
+                    to?: string;
                 };
                 header?: never;
                 path?: never;
@@ -360,43 +363,62 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/hotline/dispatch-model/accuracy": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 派单模型留出集准确率 Held-out accuracy of the dispatch model (top-1, top-3) */
-        get: {
-            parameters: {
-                query: {
-                    division: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
+                    content: {
+                        "application/json": {
+                            division: string;
+                            /** Format: date */
+                            from: string;
+                            /** Format: date */
+                            to: string;
+                            orders: number;
+                            refused: number;
+                            /** @description 期间受理、仍未办结且已超期 */
+                            overdueOpen: number;
+                            byDemandType: {
+                                [key: string]: number;
+                            };
+                            byChannel: {
+                                [key: string]: number;
+                            };
+                            byStatus: {
+                                [key: string]: number;
+                            };
+                            /** @description 分类路径 → 工单量（前 10） */
+                            hotCategories: {
+                                [key: string]: number;
+                            };
+                            onTimeRate: number | null;
+                            replied: number;
+                            responseHours: number | null;
+                            signed: number;
+                            satisfactionRate: number | null;
+                            callbacks: number;
+                            /** @description 期间每个北京时间日（无工单的日子为 0） */
+                            perDay: {
+                                /** Format: date */
+                                day: string;
+                                orders: number;
+                                replied: number;
+                                onTime: number;
+                                satisfied: number;
+                                callbacks: number;
+                            }[];
+                            /** @description 工单标题的热词（结巴分词，≥ 2 字，每单计一次，前 20） */
+                            hotWords: {
+                                word: string;
+                                n: number;
+                            }[];
+                            /** @description 下级行政区划（至区县为止） */
+                            byDivision: {
+                                division: string;
+                                name: string;
+                                level: string;
+                                orders: number;
+                                open: number;
+                                overdueOpen: number;
+                            }[];
+                        };
                     };
-                    content?: never;
                 };
             };
         };

@@ -32,6 +32,8 @@ export interface paths {
                                 grantTypes: string[];
                                 scopes: string[];
                                 firstParty: boolean;
+                                /** @description A public client (mobile / single-page app): no secret, token_endpoint_auth_method=none, PKCE */
+                                public: boolean;
                                 permissions: string[];
                                 division: string;
                                 disabled: boolean;
@@ -45,7 +47,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** 登记接入系统 Register a client (the secret is shown once, in this response) */
+        /** 登记接入系统 Register a client (the secret is shown once, in this response; public clients have none) */
         post: {
             parameters: {
                 query?: never;
@@ -57,8 +59,13 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
-                        /** @enum {string} */
-                        grant: "authorization_code" | "client_credentials";
+                        /**
+                         * @description Required unless public (a public client signs users in: authorization_code)
+                         * @enum {string}
+                         */
+                        grant?: "authorization_code" | "client_credentials";
+                        /** @description A mobile or single-page app that cannot keep a secret: no secret is made; redirect URIs may be https, http://127.0.0.1:<port>/… or a reverse-DNS private-use scheme (RFC 8252) */
+                        public?: boolean;
                         redirectUris?: string[];
                         postLogoutRedirectUris?: string[];
                         scopes?: string[];
@@ -78,7 +85,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             clientId: string;
-                            clientSecret: string;
+                            clientSecret?: string;
                             client: {
                                 clientId: string;
                                 name: string;
@@ -87,6 +94,8 @@ export interface paths {
                                 grantTypes: string[];
                                 scopes: string[];
                                 firstParty: boolean;
+                                /** @description A public client (mobile / single-page app): no secret, token_endpoint_auth_method=none, PKCE */
+                                public: boolean;
                                 permissions: string[];
                                 division: string;
                                 disabled: boolean;
@@ -140,6 +149,8 @@ export interface paths {
                             grantTypes: string[];
                             scopes: string[];
                             firstParty: boolean;
+                            /** @description A public client (mobile / single-page app): no secret, token_endpoint_auth_method=none, PKCE */
+                            public: boolean;
                             permissions: string[];
                             division: string;
                             disabled: boolean;

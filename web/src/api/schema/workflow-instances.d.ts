@@ -312,6 +312,18 @@ export interface paths {
                                 state: string;
                                 open: number;
                                 overdue: number;
+                                /** @description 流程名称（取自已发布的流程定义） */
+                                workflowName: {
+                                    "zh-CN": string;
+                                    /** @description 无英文名时同中文 */
+                                    en: string;
+                                };
+                                /** @description 环节名称（取自已发布的流程定义） */
+                                stateName: {
+                                    "zh-CN": string;
+                                    /** @description 无英文名时同中文 */
+                                    en: string;
+                                };
                             }[];
                         };
                     };
