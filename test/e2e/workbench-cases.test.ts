@@ -1,6 +1,6 @@
 // The workbench case page, in a browser: an enterprise applies (HTTP API) for 商品房预售许可 in 昆明市,
 // whose workflow has 补正 and a countersign; the window clerk opens it from the inbox, requests 补正
-// (the enterprise resubmits through the API), then accepts; the approver sends it to countersign
+// (the enterprise answers it in the portal on a phone), then accepts; the approver sends it to countersign
 // and agrees; the department administrator agrees last with the result; the history shows each
 // step and the countersign opinions; a clerk of another division (五华区) gets "not found".
 // axe (no serious/critical violation) and a screenshot on every page.
@@ -130,8 +130,29 @@ describe('a case through the workbench', () => {
     await summary.getByText('补正中，计时暂停').waitFor();
     expect(await actionsOf(page).count()).toBe(0);
 
-    // The enterprise resubmits (API); the clerk sees it back and accepts it.
-    await http('POST', `/api/services/applications/${app.id}/actions/resubmit`, { comment: '已补充竣工交付日期' });
+    // The enterprise answers on its phone: the one-time notice lists what to fix; it uploads the
+    // corrected 预售方案, says what it changed and sends it; the clock runs again.
+    const ent = await open(PHONE);
+    await ent.page.goto(`${server.base}/portal/services/mine/${app.id}`);
+    await signIn(ent.page, 'km_enterprise');
+    const corr = ent.page.locator('section[aria-labelledby="d-corr"]');
+    await corr.getByRole('heading', { name: '需要补正' }).waitFor();
+    await corr.getByText('补充竣工交付日期').waitFor();
+    await corr.getByText('商品房预售方案：').waitFor();
+    await ent.page.getByLabel('选择「商品房预售方案」的文件').setInputFiles({ name: '商品房预售方案（补正）.pdf', mimeType: 'application/pdf', buffer: pdf('商品房预售方案（补正）') });
+    await corr.getByText('商品房预售方案（补正）.pdf').waitFor();
+    await corr.getByLabel('补正说明（选填）').fill('已补充竣工交付日期');
+    await scanAndShoot(ent.page, 'portal-correction-answer-360');
+    await corr.getByRole('button', { name: '提交补正' }).click();
+    await ent.page.getByText('补正材料已提交。').waitFor();
+    await corr.waitFor({ state: 'detached' });
+    expect(ent.errors).toEqual([]);
+    const after = await http('GET', `/api/services/applications/${app.id}`);
+    expect(after.status).toBe('submitted');
+    const resubmit = (after.case?.history ?? after.history ?? []).find((h: { action?: string }) => h.action === 'resubmit');
+    expect(resubmit?.comment).toBe('已补充竣工交付日期');
+
+    // The clerk sees it back and accepts it.
     await page.reload();
     await summary.getByText('待受理').waitFor();
     await act(page, '受理', async (p) => { await p.getByLabel('办理意见').fill('材料齐全，予以受理'); });
