@@ -29,11 +29,21 @@ const rate = (a: number, b: number) => (b ? Math.round((a / b) * 1000) / 1000 : 
 export const beijingDay = (at: Date) => new Date(at.getTime() + CST).toISOString().slice(0, 10);
 const dayRange = (day: string) => { const start = new Date(`${day}T00:00:00+08:00`); return { start, end: new Date(start.getTime() + DAY_MS) }; };
 
+// Words every order says and no leader needs on a hot-word list: how callers and operators write
+// (反映, 一直, 希望尽快解决…), and spans of time (两天, 三个月, 半年).
+const FILLERS = new Set([
+  '一直', '已经', '现在', '目前', '至今', '还是', '总是', '经常', '每天', '天天', '最近', '今天', '昨天', '晚上', '早上', '白天', '这个', '那个', '这样', '那么',
+  '反映', '反应', '来电', '市民', '群众', '诉求', '问题', '情况', '事情', '投诉', '举报', '咨询', '建议', '求助', '表扬', '希望', '要求', '尽快', '解决', '处理',
+  '相关', '部门', '有关', '单位', '导致', '造成', '影响', '严重', '不能', '无法', '没人', '不给', '一下', '多次', '好几', '小区', '附近', '门口',
+]);
+const TIME_SPAN = /^[一二两三四五六七八九十几半多数]+(天|日|个月|月|年|周|星期|次|小时|分钟)$/u;
+
 /** The most frequent words (jieba, ≥ 2 characters, no filler words) of the orders' titles. */
 export function hotWords(titles: string[], top = 10): Array<{ word: string; n: number }> {
   const n = new Map<string, number>();
   for (const t of titles) {
-    const seen = new Set(t.split(/[^\p{Script=Han}]+/u).filter(Boolean).flatMap((run) => queryWords(run)).filter((w) => [...w].length >= 2));
+    const seen = new Set(t.split(/[^\p{Script=Han}]+/u).filter(Boolean).flatMap((run) => queryWords(run))
+      .filter((w) => [...w].length >= 2 && !FILLERS.has(w) && !TIME_SPAN.test(w)));
     for (const w of seen) n.set(w, (n.get(w) ?? 0) + 1);
   }
   return [...n].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, top).map(([word, k]) => ({ word, n: k }));
