@@ -8,4 +8,5 @@ export { CalendarDataError, defaultPacksDir, loadNationalCalendars, validateOver
 export { MAX_WORKING_DAYS } from './days.js';
 export { DEFAULT_WORKING_HOURS, MAX_WORKING_HOURS, parseWorkingHours } from './hours.js';
 export { CST_OFFSET_MS, civilDateOf, cstInstant } from './civil.js';
+export { readPeriod, PERIOD_DEFAULT_DAYS, PERIOD_MAX_DAYS, type Period } from './period.js';
 export type * from './types.js';

@@ -38,12 +38,12 @@ describe('stats', () => {
     expect((await w.ok('disp', 'GET', '/api/hotline/stats?division=530102&from=2026-12-01&to=2026-12-02')).orders).toBe(0);
     expect((await w.call('disp', 'GET', '/api/hotline/stats?division=530302&from=2026-11-24&to=2026-11-25')).statusCode).toBe(403);
     const bad = await w.call('disp', 'GET', '/api/hotline/stats?division=999999&from=2026-13-01&to=x');
-    expect(bad.json().errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual(['/querystring/division', '/querystring/from', '/querystring/to']);
+    expect(bad.json().errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual(['/query/division', '/query/from', '/query/to']);
     // Same date rules as the applications' figures: a real calendar day, from ≤ to, at most 366 days — in Chinese.
     const errs = async (q: string) => { const r = await w.call('disp', 'GET', `/api/hotline/stats?division=530102&${q}`); expect(r.statusCode, r.body).toBe(400); return r.json().errors; };
-    expect(await errs('from=2026-02-30&to=2026-03-01')).toEqual([{ pointer: '/querystring/from', code: 'format', message: '开始日期须为有效日期（YYYY-MM-DD）' }]);
-    expect(await errs('from=2026-11-25&to=2026-11-24')).toEqual([{ pointer: '/querystring/to', code: 'range', message: '结束日期不能早于开始日期' }]);
-    expect(await errs('from=2025-11-24&to=2026-11-25')).toEqual([{ pointer: '/querystring/to', code: 'range', message: '统计期间最长 366 天' }]);
+    expect(await errs('from=2026-02-30&to=2026-03-01')).toEqual([{ pointer: '/query/from', code: 'format', message: '开始日期须为有效日期（YYYY-MM-DD）' }]);
+    expect(await errs('from=2026-11-25&to=2026-11-24')).toEqual([{ pointer: '/query/to', code: 'range', message: '结束日期不能早于开始日期' }]);
+    expect(await errs('from=2025-11-24&to=2026-11-25')).toEqual([{ pointer: '/query/to', code: 'range', message: '统计期间最长 366 天' }]);
     // Without dates: the last 30 Beijing days up to today (the 25th).
     expect(await w.ok('disp', 'GET', '/api/hotline/stats?division=530102')).toMatchObject({ from: '2026-10-27', to: '2026-11-25', orders: 4 });
   });

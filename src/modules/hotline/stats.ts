@@ -8,17 +8,13 @@
 import { sql } from 'kysely';
 import { Type } from '@fastify/type-provider-typebox';
 import type { Core } from '../../core/index.js';
-import { AppError, type FieldError } from '../../core/http/errors.js';
+import { AppError } from '../../core/http/errors.js';
 import { childDivisions, getDivision, scopePrefix } from '../../core/divisions/service.js';
 import { assertMayIn, READ, type Caller } from './access.js';
-import { beijingDay, hotWords } from './figures.js';
+import { hotWords } from './figures.js';
+import { readPeriod } from '../../core/calendar/period.js';
 
-const DAY_MS = 86_400_000;
-export const DEFAULT_DAYS = 30;
-export const MAX_DAYS = 366;
 const OPEN = sql`status NOT IN ('closed','answered','merged','refused','transferred')`;
-const startOf = (day: string) => new Date(`${day}T00:00:00+08:00`);
-const isDay = (s: string | undefined): s is string => !!s && /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s)) && new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s;
 
 export interface StatsQuery { division: string; from?: string; to?: string }
 
@@ -27,30 +23,17 @@ export interface StatsQuery { division: string; from?: string; to?: string }
  * YYYY-MM-DD; from after to; over 366 days). Dates default to the last 30 Beijing days.
  */
 async function checkQuery(core: Core, caller: Caller, q: StatsQuery) {
-  const zh = caller.lang === 'zh-CN';
-  const now = core.clock.now();
-  const to = q.to ?? beijingDay(now);
-  const from = q.from ?? beijingDay(new Date(startOf(isDay(to) ? to : beijingDay(now)).getTime() - (DEFAULT_DAYS - 1) * DAY_MS));
-  const errors: FieldError[] = [];
-  if (!/^\d{6}$/.test(q.division ?? '') || !(await getDivision(core.db, q.division))) errors.push({ pointer: '/querystring/division', code: 'unknown', message: zh ? '行政区划不存在' : 'No such division' });
-  for (const [k, v] of [['from', from], ['to', to]] as const) if (!isDay(v)) errors.push({ pointer: `/querystring/${k}`, code: 'format', message: zh ? `${k === 'from' ? '开始日期' : '结束日期'}须为有效日期（YYYY-MM-DD）` : `${k} must be a valid date (YYYY-MM-DD)` });
-  if (isDay(from) && isDay(to)) {
-    const span = Math.round((startOf(to).getTime() - startOf(from).getTime()) / DAY_MS) + 1;
-    if (span < 1) errors.push({ pointer: '/querystring/to', code: 'range', message: zh ? '结束日期不能早于开始日期' : 'to must not be before from' });
-    else if (span > MAX_DAYS) errors.push({ pointer: '/querystring/to', code: 'range', message: zh ? `统计期间最长 ${MAX_DAYS} 天` : `the period may span at most ${MAX_DAYS} days` });
-  }
-  if (errors.length) throw new AppError('VALIDATION_FAILED', undefined, errors);
-  const days: string[] = [];
-  for (let t = startOf(from).getTime(); t <= startOf(to).getTime(); t += DAY_MS) days.push(beijingDay(new Date(t)));
-  return { from, to, days, division: (await getDivision(core.db, q.division))! };
+  const division = /^\d{6}$/.test(q.division ?? '') ? await getDivision(core.db, q.division) : null;
+  const { period, errors } = readPeriod(q, core.clock.now(), caller.lang);
+  if (!division) errors.unshift({ pointer: '/query/division', code: 'unknown', message: caller.lang === 'en' ? 'No such division' : '行政区划不存在' });
+  if (!division || !period) throw new AppError('VALIDATION_FAILED', undefined, errors);
+  return { ...period, division };
 }
 
 export async function hotlineStats(core: Core, caller: Caller, q: StatsQuery) {
-  const { from, to, days, division } = await checkQuery(core, caller, q);
+  const { from, to, days, start, end, division } = await checkQuery(core, caller, q);
   assertMayIn(caller.principal, READ, division.code);
   // Civil days in Beijing time: [from 00:00, to+1 00:00) CST.
-  const start = startOf(from);
-  const end = new Date(startOf(to).getTime() + DAY_MS);
   const now = core.clock.now();
   const inScope = sql`division LIKE ${scopePrefix(division.code) + '%'} AND created_at >= ${start} AND created_at < ${end}`;
   const totals = (await sql<Record<string, string | number | null>>`

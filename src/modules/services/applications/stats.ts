@@ -8,45 +8,15 @@ import { sql, type RawBuilder } from 'kysely';
 import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Core } from '../../../core/index.js';
-import { AppError, type FieldError, type Lang } from '../../../core/http/errors.js';
+import { AppError, type FieldError } from '../../../core/http/errors.js';
 import { scopesFor } from '../../../core/http/auth.js';
 import { childDivisions, getDivision, isWithin, scopePrefix, type Division } from '../../../core/divisions/service.js';
 import { READ_PERMISSIONS, staffMayRead, type Caller } from './access.js';
 import { caller, tags } from './routes.js';
 import type { AppStatus } from './tables.js';
+import { readPeriod } from '../../../core/calendar/period.js';
 
-const DAY_MS = 86_400_000;
-export const DEFAULT_DAYS = 30;
-export const MAX_DAYS = 366;
 const STATUSES: readonly AppStatus[] = ['submitted', 'processing', 'correction', 'completed'];
-
-/** A Beijing calendar day (YYYY-MM-DD) of an instant. */
-export const beijingDay = (at: Date) => new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-const startOf = (day: string) => new Date(`${day}T00:00:00+08:00`);
-const isDay = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s)) && new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s;
-
-/**
- * The period of a figures request: Beijing dates, inclusive; defaults to the last 30 days. Every
- * bad field is reported at once (`/query/from`, `/query/to`): not a date, from after to, over 366 days.
- */
-export function periodOf(q: { from?: string; to?: string }, now: Date, lang: Lang): { from: string; to: string; days: string[] } {
-  const to = q.to ?? beijingDay(now);
-  const from = q.from ?? beijingDay(new Date(startOf(isDay(to) ? to : beijingDay(now)).getTime() - (DEFAULT_DAYS - 1) * DAY_MS));
-  const zh = lang === 'zh-CN';
-  const errors: FieldError[] = [];
-  for (const [k, v] of [['from', from], ['to', to]] as const) {
-    if (!isDay(v)) errors.push({ pointer: `/query/${k}`, code: 'format', message: zh ? `${k === 'from' ? '开始日期' : '结束日期'}须为有效日期（YYYY-MM-DD）` : `${k} must be a valid date (YYYY-MM-DD)` });
-  }
-  if (!errors.length) {
-    const span = Math.round((startOf(to).getTime() - startOf(from).getTime()) / DAY_MS) + 1;
-    if (span < 1) errors.push({ pointer: '/query/to', code: 'range', message: zh ? '结束日期不能早于开始日期' : 'to must not be before from' });
-    else if (span > MAX_DAYS) errors.push({ pointer: '/query/to', code: 'range', message: zh ? `统计期间最长 ${MAX_DAYS} 天` : `the period may span at most ${MAX_DAYS} days` });
-  }
-  if (errors.length) throw new AppError('VALIDATION_FAILED', undefined, errors);
-  const days: string[] = [];
-  for (let t = startOf(from).getTime(); t <= startOf(to).getTime(); t += DAY_MS) days.push(beijingDay(new Date(t)));
-  return { from, to, days };
-}
 
 /** The caller's top divisions for reading cases (a grant inside another grant adds nothing). */
 function rootScopes(caller: Caller): string[] {
@@ -70,13 +40,8 @@ export async function applicationStats(core: Core, caller: Caller, q: Applicatio
   const divisionProblem: FieldError[] = [];
   const division = q.division ? await getDivision(core.db, q.division) : null;
   if (q.division && !division) divisionProblem.push({ pointer: '/query/division', code: 'unknown', message: caller.lang === 'zh-CN' ? '行政区划不存在' : 'No such division' });
-  let period: ReturnType<typeof periodOf> | null = null;
-  try {
-    period = periodOf(q, now, caller.lang);
-  } catch (e) {
-    throw new AppError('VALIDATION_FAILED', undefined, [...divisionProblem, ...((e as AppError).errors ?? [])]);
-  }
-  if (divisionProblem.length) throw new AppError('VALIDATION_FAILED', undefined, divisionProblem);
+  const { period, errors: periodProblems } = readPeriod(q, now, caller.lang);
+  if (divisionProblem.length || !period) throw new AppError('VALIDATION_FAILED', undefined, [...divisionProblem, ...periodProblems]);
   if (division && !staffMayRead(caller.principal, division.code)) {
     throw new AppError('FORBIDDEN', { 'zh-CN': `您无权查看行政区划 ${division.code} 的办件数据`, en: `You may not read the applications of division ${division.code}` });
   }
@@ -87,8 +52,7 @@ export async function applicationStats(core: Core, caller: Caller, q: Applicatio
   const bars = current ? await drillChildren(core, current) : (await Promise.all(roots.map((r) => getDivision(core.db, r)))).filter((d): d is Division => !!d);
   const scope = inPrefixes(current ? [scopePrefix(current.code)] : roots.map(scopePrefix));
 
-  const start = startOf(period.from);
-  const end = new Date(startOf(period.to).getTime() + DAY_MS);
+  const { start, end } = period;
   const cases = sql`a.instance_id IS NOT NULL AND ${scope}`;
   const inPeriod = sql`${cases} AND a.submitted_at >= ${start} AND a.submitted_at < ${end}`;
   // Overdue: still open and past the case's overall deadline — except in 补正, whose clock stands still.
