@@ -18,6 +18,7 @@ const SERVICES: { key: MessageKey; to: string }[] = [
   { key: 'svc.track.title', to: '/portal/services/track' },
   { key: 'svc.ratings.title', to: '/portal/services/ratings' },
   { key: 'portal.service.hotline', to: '/portal/hotline' },
+  { key: 'wal.title', to: '/portal/wallet' },
 ];
 
 function Inbox() {
