@@ -10,7 +10,7 @@ import { authorizeUse, fetchWithAuthorization, myAuthorizations, myLicenses, myL
 import { IdentifierParams, License, LicenseWithDocument, tags } from './schema.js';
 
 const Authorization = Type.Object({
-  id: Type.String(), identifier: Type.String(), division: Type.String(), departmentId: Type.Union([Type.String(), Type.Null()]), purpose: Type.String(),
+  id: Type.String(), identifier: Type.String(), division: Type.String(), departmentId: Type.Union([Type.String(), Type.Null()]), departmentName: Type.Union([Type.String(), Type.Null()]), purpose: Type.String(),
   expiresAt: Type.String(), createdAt: Type.String(), revokedAt: Type.Union([Type.String(), Type.Null()]), status: Type.String({ enum: ['active', 'expired', 'revoked'] }),
 });
 const Purpose = Type.String({ minLength: 1, maxLength: 200, description: '申请事由 / purpose (≤ 200)' });

@@ -40,6 +40,17 @@ describe('holder wallet and authorized use', () => {
     const mine = await w.ok('zhang', 'GET', '/api/licenses/mine/authorizations');
     expect(mine.items[0]).toMatchObject({ id: auth.id, status: 'active', purpose: '办理食品经营许可变更' });
     expect(JSON.stringify(mine)).not.toContain(auth.code); // the code is shown once only
+    expect(mine.items[0]).toMatchObject({ departmentId: null, departmentName: null });
+  });
+
+  it('names the authorized department, so the holder sees whom they authorized', async () => {
+    const dept = await w.core.db.insertInto('department').values({ division: '530102', code: 'WH-SCJG', name: '五华区市场监督管理局' }).returning('id').executeTakeFirstOrThrow();
+    const auth = await w.ok('zhang', 'POST', `/api/licenses/${zhangLicense}/authorizations`, { division: '530102', departmentId: dept.id, purpose: '食品经营许可延续', expiresAt: inDays(3) }, 201);
+    expect(auth).toMatchObject({ departmentId: dept.id, departmentName: '五华区市场监督管理局' });
+    const mine = await w.ok('zhang', 'GET', '/api/licenses/mine/authorizations');
+    expect(mine.items.find((a: { id: string }) => a.id === auth.id)).toMatchObject({ departmentName: '五华区市场监督管理局' });
+    const revoked = await w.ok('zhang', 'POST', `/api/licenses/mine/authorizations/${auth.id}/revoke`);
+    expect(revoked).toMatchObject({ status: 'revoked', departmentName: '五华区市场监督管理局' });
   });
 
   it('refuses another holder\'s license, a wrong code, another division, an expired or withdrawn authorization — each audited', async () => {

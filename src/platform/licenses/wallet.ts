@@ -67,6 +67,8 @@ export interface AuthorizationView {
   identifier: string;
   division: string;
   departmentId: string | null;
+  /** The department's name from the org register (null without a department, or when it is gone). */
+  departmentName: string | null;
   purpose: string;
   expiresAt: string;
   createdAt: string;
@@ -93,14 +95,25 @@ export async function authorizeUse(core: Core, caller: Caller, identifier: strin
     }).returningAll().executeTakeFirstOrThrow();
     await recordChange(tx, caller.actor, { action: 'licenses.authorization.grant', object: { type: 'license', id: row.identifier }, division: row.division, purpose: input.purpose, detail: { authorizationId: a.id, grantee: input.division, departmentId: input.departmentId ?? null, expiresAt: expires.toISOString() } },
       { type: 'licenses.authorization.granted', payload: { identifier: row.identifier, authorizationId: a.id, grantee: input.division } });
-    return { ...authView(a, row.identifier, now), code };
+    return { ...authView(a, row.identifier, now, await departmentNames(tx, [a.grantee_department_id])), code };
   });
 }
 
-function authView(a: { id: string; grantee_division: string; grantee_department_id: string | null; purpose: string; expires_at: Date; created_at: Date; revoked_at: Date | null }, identifier: string, now: Date): AuthorizationView {
+type AuthRow = { id: string; grantee_division: string; grantee_department_id: string | null; purpose: string; expires_at: Date; created_at: Date; revoked_at: Date | null };
+
+/** Department id → name, for the holder to see whom they authorized (not a UUID). */
+async function departmentNames(ex: Executor, ids: Array<string | null>): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids.filter((x): x is string => !!x))];
+  if (!wanted.length) return new Map();
+  const rows = await ex.selectFrom('department').select(['id', 'name']).where('id', 'in', wanted).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+function authView(a: AuthRow, identifier: string, now: Date, names: Map<string, string>): AuthorizationView {
   const expiresAt = new Date(a.expires_at);
   return {
-    id: a.id, identifier, division: a.grantee_division, departmentId: a.grantee_department_id, purpose: a.purpose,
+    id: a.id, identifier, division: a.grantee_division, departmentId: a.grantee_department_id,
+    departmentName: a.grantee_department_id ? names.get(a.grantee_department_id) ?? null : null, purpose: a.purpose,
     expiresAt: expiresAt.toISOString(), createdAt: new Date(a.created_at).toISOString(), revokedAt: a.revoked_at ? new Date(a.revoked_at).toISOString() : null,
     status: a.revoked_at ? 'revoked' : expiresAt <= now ? 'expired' : 'active',
   };
@@ -113,7 +126,8 @@ export async function myAuthorizations(core: Core, caller: Caller): Promise<Auth
     .select(['a.id', 'a.grantee_division', 'a.grantee_department_id', 'a.purpose', 'a.expires_at', 'a.created_at', 'a.revoked_at', 'l.identifier'])
     .where('l.holder_code_bidx', '=', idx).orderBy('a.created_at', 'desc').execute();
   const now = core.clock.now();
-  return rows.map((r) => authView(r, r.identifier, now));
+  const names = await departmentNames(core.db, rows.map((r) => r.grantee_department_id));
+  return rows.map((r) => authView(r, r.identifier, now, names));
 }
 
 export async function revokeAuthorization(core: Core, caller: Caller, id: string): Promise<AuthorizationView> {
@@ -129,7 +143,7 @@ export async function revokeAuthorization(core: Core, caller: Caller, id: string
       await recordChange(tx, caller.actor, { action: 'licenses.authorization.revoke', object: { type: 'license', id: a.identifier }, division: a.division, detail: { authorizationId: id } },
         { type: 'licenses.authorization.revoked', payload: { identifier: a.identifier, authorizationId: id } });
     }
-    return authView(updated, a.identifier, now);
+    return authView(updated, a.identifier, now, await departmentNames(tx, [updated.grantee_department_id]));
   });
 }
 

@@ -90,6 +90,7 @@ export interface paths {
                             identifier: string;
                             division: string;
                             departmentId: string | null;
+                            departmentName: string | null;
                             purpose: string;
                             expiresAt: string;
                             createdAt: string;

@@ -363,6 +363,7 @@ export interface paths {
                                 identifier: string;
                                 division: string;
                                 departmentId: string | null;
+                                departmentName: string | null;
                                 purpose: string;
                                 expiresAt: string;
                                 createdAt: string;
@@ -415,6 +416,7 @@ export interface paths {
                             identifier: string;
                             division: string;
                             departmentId: string | null;
+                            departmentName: string | null;
                             purpose: string;
                             expiresAt: string;
                             createdAt: string;

@@ -45,7 +45,7 @@ export function AuthorizationList({ items, onChanged, licenseName, empty, testId
               { key: 'license', label: t('wal.use.license'), value: licenseName?.(a.identifier) },
               { key: 'purpose', label: t('wal.auth.purpose'), value: a.purpose },
               { key: 'grantee', label: t('wal.auth.grantee'), value: division(a.division) },
-              { key: 'department', label: t('wal.auth.department'), value: a.departmentId, mono: true },
+              { key: 'department', label: t('wal.auth.department'), value: a.departmentName ?? a.departmentId, mono: !a.departmentName },
               { key: 'created', label: t('wal.auth.createdAt'), value: i18n.date(a.createdAt) },
               { key: 'expires', label: t('wal.auth.expiresAt'), value: i18n.date(a.expiresAt) },
               { key: 'revoked', label: t('wal.auth.revokedAt'), value: a.revokedAt ? i18n.date(a.revokedAt) : null },
