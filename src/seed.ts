@@ -8,6 +8,7 @@ import { loadBenefitsDemoPack } from './modules/services/benefits/demo.js';
 import { seedServicesPack } from './modules/services/catalog/index.js';
 import { registerModules } from './modules.js';
 import { publishHotlineWorkflows } from './modules/hotline/workflow-def.js';
+import { seedHotlineDemo } from './modules/hotline/demo.js';
 
 export interface DemoAccount {
   role: string;
@@ -33,8 +34,9 @@ export const seeders: Array<{ name: string; run: Seeder }> = [
   { name: 'identity', run: seedIdentity },
   // 一网通办: 35 real service items with their workflows and forms, implemented in 昆明市 and 五华区.
   { name: 'services', run: seedServicesPack },
-  // 12345: the work-order and knowledge-review workflows (otherwise published on first use).
-  { name: 'hotline', run: async (core) => { await publishHotlineWorkflows(core); return []; } },
+  // 12345: the work-order and knowledge-review workflows (otherwise published on first use), and a
+  // small 12345 centre for 五华区 / 昆明市: units, dispatch rules, the knowledge base, 45 orders.
+  { name: 'hotline', run: async (core) => { await publishHotlineWorkflows(core); return seedHotlineDemo(core); } },
   // 免申即享: four real policy types over synthetic registry residents (packs/services/benefits).
   { name: 'benefits', run: async (core) => { await loadBenefitsDemoPack(core); return []; } },
 ];

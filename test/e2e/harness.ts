@@ -116,8 +116,25 @@ export interface AxeViolation {
   nodes: Array<{ target: unknown[]; failureSummary?: string }>;
 }
 
-/** axe-core in the page (evaluated through the DevTools protocol, so the page's CSP stays as served). */
+/**
+ * Waits until no finite CSS animation or transition is running (antd fades error messages and
+ * dialogs in): axe reads colours as drawn, and a half-faded message fails contrast. Spinners
+ * (infinite animations) do not count. Gives up quietly after 5 s; axe then judges what is drawn.
+ */
+export async function animationsDone(page: Page): Promise<void> {
+  const running = `document.getAnimations().filter((a) => a.playState === 'running' && a.effect && a.effect.getTiming().iterations !== Infinity).length`;
+  for (const until = Date.now() + 5_000; Date.now() < until;) {
+    if ((await inPage<number>(page, running)) === 0) return;
+    await page.waitForTimeout(50);
+  }
+}
+
+/**
+ * axe-core in the page (evaluated through the DevTools protocol, so the page's CSP stays as served),
+ * once the page's animations have finished.
+ */
 export async function axe(page: Page): Promise<AxeViolation[]> {
+  await animationsDone(page);
   await page.evaluate(AXE);
   const violations = await inPage<AxeViolation[]>(page, `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({
     id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })),

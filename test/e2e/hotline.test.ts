@@ -6,10 +6,9 @@
 // knowledge base with its source and then turns the conversation into a request. axe on every page.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { createAccount } from '../../src/platform/identity/accounts.js';
 import { loadPrincipal } from '../../src/platform/identity/principal.js';
 import { createOrder, dispatch, reviewKbEntry, saveKbEntry } from '../../src/modules/hotline/index.js';
-import { axe, context, DESKTOP, inPage, launch, PASSWORD, PHONE, screenshot, signIn, startServer, watchConsole, type Server } from './harness.js';
+import { axe, context, DESKTOP, inPage, launch, PHONE, screenshot, signIn, startServer, watchConsole, type Server } from './harness.js';
 
 let server: Server;
 let browser: Browser;
@@ -47,11 +46,10 @@ beforeAll(async () => {
   browser = await launch();
   server = await startServer();
   const core = server.core;
-  // A handling unit in 五华区 with its own staff account, and the rule that suggests it for 供水.
-  const dept = await core.db.insertInto('department').values({ division: '530102', code: 'WH-WATER', name: '五华区水务局' }).returning('id').executeTakeFirstOrThrow();
+  // The demo seed's handling unit 五华区水务局, its account wh_hotline_unit and the rule that suggests it for 供水.
+  const dept = await core.db.selectFrom('department').select('id').where('division', '=', '530102').where('code', '=', 'WH-SWJ').executeTakeFirstOrThrow();
   unitId = dept.id;
-  await createAccount(core, { id: 'system:test' }, { type: 'staff', username: 'wh_hotline_unit', password: PASSWORD, name: '五华区水务局承办人', division: '530102', roles: ['hotline_unit'], departmentId: unitId });
-  await core.db.insertInto('hotline_dispatch_rule').values({ division: '530102', category_prefix: '1201', department_id: unitId, created_by: 'system:test', created_at: new Date() }).execute();
+  expect(await core.db.selectFrom('hotline_dispatch_rule').select('department_id').where('division', '=', '530102').where('category_prefix', '=', '1201').executeTakeFirst()).toEqual({ department_id: unitId });
   // One published knowledge entry, reviewed by the dispatcher.
   const disp = await callerFor('wh_hotline_dispatcher');
   const kb = await saveKbEntry(core, disp, {
@@ -122,7 +120,8 @@ describe('the hotline staff', () => {
     await page.keyboard.type('青年路100号小区停水了怎么办，已经停了一天。');
     // Same caller, same topic, still open: the duplicate warning names the first order.
     await page.getByTestId('duplicates').locator('li').filter({ hasText: '同一来电人' }).waitFor();
-    await page.getByTestId('kb-suggestions').getByRole('button', { name: '用此条答复（即时办结）' }).waitFor();
+    // The demo knowledge base suggests its own 停水 entry too: Alt+A answers from the first suggestion.
+    await page.getByTestId('kb-suggestions').locator('li').first().getByRole('button', { name: '用此条答复（即时办结）' }).waitFor();
     await scanAndShoot(page, 'hotline-console-duplicate');
     await page.keyboard.press('Alt+KeyA');
     await page.getByText('已用知识库答复，工单即时办结。').waitFor();
