@@ -9,7 +9,7 @@ import { scopesFor } from '../../core/http/auth.js';
 import type { Principal } from '../../core/http/auth.js';
 import { divisionScopeSql, scopePrefix } from '../../core/divisions/service.js';
 import { accountOf, holdsRole, mayIn, READ, SUPERVISE, taskNotFound, type WfCaller } from './access.js';
-import { roleHolders } from './assignment.js';
+import { mayReassign, reassignForbidden, reassignTargets, seesTask, taskClosed } from './candidates.js';
 import { definitionCached, lockInstance } from './engine.js';
 import { stateOf } from './definition.js';
 import { history, type Working } from './transitions.js';
@@ -86,9 +86,8 @@ export async function changeTask(core: Core, caller: WfCaller, taskId: string, o
     if (!t0) throw taskNotFound();
     const row = await lockInstance(tx, t0.instance_id);
     const t = await tx.selectFrom('wf_task').selectAll().where('id', '=', taskId).executeTakeFirstOrThrow();
-    const canSee = (t.assignee && t.assignee === me) || (t.role && holdsRole(p, t.role, t.division, t.department_id)) || mayIn(p, SUPERVISE, t.division);
-    if (!row || !canSee) throw taskNotFound();
-    if (t.status !== 'open') throw new AppError('INVALID_STATE', { 'zh-CN': '任务已办结或已取消', en: 'The task is no longer open' });
+    if (!row || !seesTask(p, t)) throw taskNotFound();
+    if (t.status !== 'open') throw taskClosed();
     const supervisor = mayIn(p, SUPERVISE, t.division);
     let assignee: string | null;
     if (op === 'claim') {
@@ -100,10 +99,15 @@ export async function changeTask(core: Core, caller: WfCaller, taskId: string, o
       if (!t.role) throw new AppError('INVALID_STATE', { 'zh-CN': '指定到人的任务不能退回公共队列，请改派', en: 'A task assigned to a person cannot go back to a queue; reassign it' });
       assignee = null;
     } else {
-      if (t.assignee !== me && !supervisor) throw new AppError('FORBIDDEN', { 'zh-CN': '只有当前办理人或督办人可以改派', en: 'Only the assignee or a supervisor may reassign' });
+      if (!mayReassign(p, t)) throw reassignForbidden();
       if (!to) throw new AppError('VALIDATION_FAILED', undefined, [{ pointer: '/body/to', code: 'required', message: '请指定改派对象' }]);
-      if (t.role && !(await roleHolders(tx, t.role, t.division, t.department_id)).includes(to)) {
-        throw new AppError('VALIDATION_FAILED', { 'zh-CN': '改派对象不具备该环节的角色', en: 'The new assignee does not hold the role' }, [{ pointer: '/body/to', code: 'role', message: `改派对象须在本区划具有「${t.role}」角色` }]);
+      if (to === t.assignee) {
+        throw new AppError('VALIDATION_FAILED', { 'zh-CN': '任务已由此人办理', en: 'The task is already theirs' }, [{ pointer: '/body/to', code: 'same', message: '改派对象就是当前办理人' }]);
+      }
+      // Exactly the colleagues GET …/candidates lists (without its name filter and page size).
+      if (!(await reassignTargets(tx, t, { only: to })).length) {
+        throw new AppError('VALIDATION_FAILED', { 'zh-CN': '改派对象不具备该环节的角色', en: 'The new assignee does not hold the role' },
+          [{ pointer: '/body/to', code: 'role', message: t.role ? `改派对象须是在本区划具有「${t.role}」角色的在岗工作人员` : '改派对象须是在本区划可办理待办的在岗工作人员' }]);
       }
       assignee = to;
     }

@@ -9,6 +9,8 @@ import type { WfCaller } from './access.js';
 import { listVersions, publishDefinition, resolveDefinition, withdrawDefinition, divisionChain, type PublishedDefinition } from './definitions.js';
 import { act, start } from './engine.js';
 import { caseView } from './views.js';
+import { taskCandidates } from './candidates.js';
+import { CandidatesOut, CaseViewOut } from './view-schema.js';
 import { changeTask, listTasks, stateCounts, type InboxView } from './inbox.js';
 import { bpmnRoutes } from './bpmn-routes.js';
 import { workflowAdminRoutes } from './admin-routes.js';
@@ -93,6 +95,7 @@ export const workflowRoutes = (core: Core) => async (app: FastifyInstance) => {
         key: Key, division: Division, title: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), data: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
         applicant: Type.Optional(Uuid), number: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
       }, { additionalProperties: false }),
+      response: { 201: CaseViewOut },
     },
   }, async (req, reply) => {
     const b = req.body as { key: string; division: string; title?: string; data?: Record<string, unknown>; applicant?: string; number?: string };
@@ -105,7 +108,7 @@ export const workflowRoutes = (core: Core) => async (app: FastifyInstance) => {
   // Readable by staff in scope and by the applicant: checked per case (404 otherwise), so the route itself only needs a sign-in.
   app.get('/api/workflow/instances/:id', {
     config: { signedIn: true },
-    schema: { tags, summary: '办件详情 A case with its tasks, available actions and complete history', params: Type.Object({ id: Uuid }) },
+    schema: { tags, summary: '办件详情 A case with its tasks, available actions and complete history', params: Type.Object({ id: Uuid }), response: { 200: CaseViewOut } },
   }, async (req) => {
     const c = caller(req);
     return caseView(core, c.principal, (req.params as { id: string }).id, c.lang);
@@ -120,6 +123,7 @@ export const workflowRoutes = (core: Core) => async (app: FastifyInstance) => {
         comment: Type.Optional(Type.String({ maxLength: 2000 })), data: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
         attachments: Type.Optional(Type.Array(Uuid, { maxItems: 50, uniqueItems: true })), expectedVersion: Type.Optional(Type.Integer({ minimum: 1 })),
       }, { additionalProperties: false }),
+      response: { 200: CaseViewOut },
     },
   }, async (req) => {
     const c = caller(req);
@@ -154,6 +158,16 @@ export const workflowRoutes = (core: Core) => async (app: FastifyInstance) => {
       },
     }, async (req) => changeTask(core, caller(req), (req.params as { id: string }).id, op, (req.body as { to?: string } | undefined)?.to));
   }
+
+  // Read-only (nothing audited); the same checks as reassign: 404 for a task the caller cannot see, 403 unless assignee or supervisor.
+  app.get('/api/workflow/tasks/:id/candidates', {
+    config: { permission: 'workflow:task.read' },
+    schema: {
+      tags, summary: '可改派的同事 Colleagues a task may be reassigned to (exactly those reassign accepts), by name',
+      params: Type.Object({ id: Uuid }), querystring: Type.Object({ q: Type.Optional(Type.String({ maxLength: 50, description: '按姓名筛选' })) }),
+      response: { 200: CandidatesOut },
+    },
+  }, async (req) => ({ items: await taskCandidates(core, caller(req).principal, (req.params as { id: string }).id, (req.query as { q?: string }).q) }));
 
   const Names = (description: string) => Type.Object({ 'zh-CN': Type.String(), en: Type.String({ description: '无英文名时同中文' }) }, { description });
   app.get('/api/workflow/counts', {

@@ -8,6 +8,7 @@ import { definitionCached } from './engine.js';
 import { isPaused } from './deadlines.js';
 import type { InstanceRow } from './transitions.js';
 import type { Pause } from './tables.js';
+import { staffNames } from './candidates.js';
 
 const iso = (d: unknown) => (d ? new Date(d as string).toISOString() : null);
 
@@ -23,7 +24,15 @@ export async function caseView(core: Core, p: Principal, id: string, lang: 'zh-C
     core.db.selectFrom('wf_history').selectAll().where('instance_id', '=', id).orderBy('id').execute(),
     core.db.selectFrom('wf_instance').select(['id', 'key', 'number', 'title', 'state', 'status', 'outcome', 'division']).where('parent_id', '=', id).orderBy('created_at').execute(),
   ]);
+  // Staff who acted or hold a task, by name and department; the applicant stays 申请人 even when staff.
+  const people = [
+    ...hist.flatMap((h) => { const d = (h.detail ?? {}) as Record<string, unknown>; return [h.actor, h.on_behalf_of, typeof d.from === 'string' ? d.from : null, typeof d.to === 'string' ? d.to : null]; }),
+    ...tasks.flatMap((t) => [t.assignee, t.completed_by]),
+  ].filter((x) => x && x !== row.applicant && `user:${x}` !== row.applicant);
   const applicant = !!row.applicant && (row.applicant === p.id || row.applicant === p.onBehalfOf);
+  // Colleagues see each other's names; the applicant reading their own case sees departments' work,
+  // not the officials' names (the portal shows steps and results, never who clicked).
+  const actors = applicant ? {} : await staffNames(core.db, people);
   const actions = row.status === 'completed' && !def.actions.some((a) => a.from.includes(row.state))
     ? []
     : def.actions.filter((a) => a.from.includes(row.state) && ((a.roles.includes('applicant') && applicant) || rolesHeld(p, a.roles, row.division).length > 0))
@@ -41,6 +50,7 @@ export async function caseView(core: Core, p: Principal, id: string, lang: 'zh-C
       at: iso(h.at)!, actor: h.actor, onBehalfOf: h.on_behalf_of, kind: h.kind, action: h.action, from: h.from_state, to: h.to_state, comment: h.comment,
       diff: (h.diff as unknown[] | null) ?? [], attachments: (h.attachments as string[] | null) ?? [], detail: h.detail as Record<string, unknown>,
     })),
+    actors,
   };
 }
 

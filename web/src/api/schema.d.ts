@@ -40,6 +40,7 @@ import type { paths as P_services_catalog_life_events } from './schema/services-
 import type { paths as P_web_app } from './schema/web-app';
 import type { paths as P_workflow_definitions } from './schema/workflow-definitions';
 import type { paths as P_workflow_instances } from './schema/workflow-instances';
+import type { paths as P_workflow_tasks } from './schema/workflow-tasks';
 export type { webhooks, components, $defs, operations } from './schema/shared';
 
 export interface paths extends
@@ -82,4 +83,5 @@ export interface paths extends
   P_services_catalog_life_events,
   P_web_app,
   P_workflow_definitions,
-  P_workflow_instances {}
+  P_workflow_instances,
+  P_workflow_tasks {}

@@ -5,21 +5,27 @@ import { useAuth } from '../../../auth/AuthProvider';
 import { TAG } from '../../../shell/theme';
 import { useI18n, type I18n } from '../../../i18n';
 import type { CaseBundle } from './load';
-import type { HistoryRow } from './types';
+import type { Actors, HistoryRow } from './types';
 import { FileButton } from './ApplicationSections';
 
-/** A readable actor: the user, the applicant, the system, or a colleague by a short id (names are identity's). */
-export function useActorName() {
+/**
+ * A readable actor: the user, the applicant, the system, or a colleague by name and department
+ * (the case view's `actors`); a short account id only when the server named nobody.
+ */
+export function useActorName(actors: Actors = {}) {
   const { t } = useI18n();
   const auth = useAuth();
   const me = auth.user?.id ?? '';
   return (actor: string | null, applicant: string | null): string => {
     if (!actor) return '—';
     if (actor === me || actor === `user:${me}` || `user:${actor}` === me) return t('case.actor.me');
-    if (applicant && actor === applicant) return t('case.actor.applicant');
+    if (applicant && (actor === applicant || `user:${actor}` === applicant)) return t('case.actor.applicant');
     if (actor.startsWith('system:') || actor === 'system') return t('case.actor.system');
     if (actor.startsWith('anonymous:')) return t('case.actor.public');
-    return t('case.actor.staff', { id: actor.replace(/^user:/, '').slice(0, 8) });
+    const id = actor.replace(/^user:/, '');
+    const known = actors[id];
+    if (known) return known.department ? t('case.actor.named', { name: known.name, department: known.department }) : known.name;
+    return t('case.actor.staff', { id: id.slice(0, 8) });
   };
 }
 
@@ -47,7 +53,7 @@ function actionName(b: CaseBundle, h: HistoryRow, i18n: I18n): string {
 export function HistoryView({ bundle: b }: { bundle: CaseBundle }) {
   const i18n = useI18n();
   const { t } = i18n;
-  const who = useActorName();
+  const who = useActorName(b.view.actors);
   const rows = [...b.view.history].reverse();
   return (
     <section aria-labelledby="case-history">
@@ -65,6 +71,7 @@ export function HistoryView({ bundle: b }: { bundle: CaseBundle }) {
                 <div>
                   {t('case.history.by', { who: who(h.actor, b.view.applicant) })}
                   {h.onBehalfOf && <> · {t('case.history.onBehalfOf', { who: who(h.onBehalfOf, b.view.applicant) })}</>}
+                  {h.kind === 'reassign' && typeof h.detail?.to === 'string' && <> · {t('case.history.reassignedTo', { who: who(h.detail.to, b.view.applicant) })}</>}
                   {h.from !== h.to && h.to && <> · {t('case.history.move', { from: stateName(b, h.from, i18n), to: stateName(b, h.to, i18n) })}</>}
                 </div>
                 {h.comment && <blockquote className="yl-case-comment">{h.comment}</blockquote>}
@@ -86,7 +93,7 @@ export function HistoryView({ bundle: b }: { bundle: CaseBundle }) {
 export function CountersignView({ bundle: b }: { bundle: CaseBundle }) {
   const i18n = useI18n();
   const { t } = i18n;
-  const who = useActorName();
+  const who = useActorName(b.view.actors);
   const votes = b.view.history.filter((h) => typeof h.detail?.vote === 'string');
   const inCountersign = b.view.stateKind === 'countersign';
   const pending = inCountersign ? b.view.tasks.filter((x) => x.status === 'open') : [];

@@ -25,8 +25,11 @@ export interface CaseView {
   id: string; number: string | null; key: string; version: number; definitionDivision: string; division: string; title: string;
   state: string; stateName: string; stateKind: string; status: string; outcome: string | null; applicant: string | null;
   data: Record<string, unknown>; paused: boolean; createdAt: string; dueAt: string | null; stateDueAt: string | null; rowVersion: number;
-  tasks: CaseTask[]; actions: CaseAction[]; history: HistoryRow[];
+  tasks: CaseTask[]; actions: CaseAction[]; history: HistoryRow[]; actors: Actors;
 }
+
+/** Staff named in a case (by account id): the server names staff only, never the applicant. */
+export type Actors = Record<string, { name: string; department: string | null }>;
 
 export interface MaterialRef { materialId: string; name: string; fileIds: string[]; license: { type: string; id: string } | null }
 
