@@ -3,6 +3,7 @@
 // document. The signed PDFs are fetched with the bearer token (a plain link would not carry it).
 import { useEffect, useState } from 'react';
 import { api, unwrap } from '../../../api/client';
+import { saveBlob } from '../../../shared/download';
 
 export const loadLicenses = () => unwrap(api.GET('/api/licenses/mine'));
 export const loadTypes = () => unwrap(api.GET('/api/licenses/types'));
@@ -36,16 +37,6 @@ export function faceRows(license: License, type: LicenseType | undefined): Array
 /** A file name a phone's download folder shows well: no path separators or reserved characters. */
 export const safeFileName = (name: string): string => `${name.replace(/[\\/:*?"<>|\s]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 120) || 'download'}.pdf`;
 
-async function saveBlob(blob: Blob, name: string): Promise<void> {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 export async function downloadLicensePdf(license: License, typeName: string): Promise<string> {
   const blob = await unwrap(api.GET('/api/licenses/{identifier}/pdf', { params: { path: { identifier: license.identifier } }, parseAs: 'blob' })) as unknown as Blob;
