@@ -4,7 +4,7 @@
 // approves the reply and the operator records the callback. On a 360 px phone a resident files a
 // request, follows its progress in "my requests", and asks the chat, which answers from the
 // knowledge base with its source and then turns the conversation into a request. axe on every page.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { loadPrincipal } from '../../src/platform/identity/principal.js';
 import { createOrder, dispatch, reviewKbEntry, saveKbEntry } from '../../src/modules/hotline/index.js';
@@ -23,9 +23,11 @@ async function callerFor(username: string) {
   return { principal: (await loadPrincipal(server.core, a.id, { mfa: true }))!, actor: { id: `user:${a.id}` }, lang: 'zh-CN' as const };
 }
 
+const pages: Page[] = [];
 async function open(viewport = DESKTOP) {
   const ctx = await context(browser, viewport);
   const page = await ctx.newPage();
+  pages.push(page);
   page.setDefaultTimeout(30_000); // a shared CI machine: long journeys, slow steps
   return { ctx, page, errors: watchConsole(page) };
 }
@@ -61,6 +63,13 @@ beforeAll(async () => {
   await createOrder(core, await callerFor('wh_hotline_operator'), {
     channel: 'phone', demandType: '咨询', categoryCode: '120101', content: '上个月咨询过小区二次供水水箱清洗的时间。', caller: { name: '刘先生', phone: PHONE_NO }, location: { division: '530102' },
   });
+});
+// A failed step leaves a picture of every page the test had open (test-output/e2e/failed-*).
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state === 'fail') {
+    for (const [i, p] of pages.entries()) await screenshot(p, `failed-hotline-${ctx.task.name.slice(0, 24)}-${i}`).catch(() => {});
+  }
+  pages.length = 0;
 });
 afterAll(async () => {
   await browser?.close();

@@ -38,7 +38,8 @@ function StepForm({ order, action, title, submit, onDone, children, initial, dan
       <Form form={form} layout="vertical" initialValues={initial} onFinish={(v) => void finish(v as Record<string, unknown>)}>
         {children}
         {error && <Alert type="error" showIcon role="alert" title={error} style={{ marginBottom: 12 }} />}
-        <Button type="primary" danger={danger} htmlType="submit" loading={busy}>{submit}</Button>
+        {/* The name stays the step's name while it runs (antd's loading icon would prefix "loading"). */}
+        <Button type="primary" danger={danger} htmlType="submit" loading={busy} aria-label={submit} aria-busy={busy}>{submit}</Button>
       </Form>
     </section>
   );
